@@ -1,0 +1,118 @@
+"""The one exception tree of polypac.
+
+::
+
+    PolypacError                      every error polypac raises on purpose
+    ├── ParseError (also ValueError)  text that does not follow its grammar; knows where
+    │   ├── PurlError                 a Package-URL (ECMA-427)
+    │   ├── VersError                 a VERS version range specifier
+    │   ├── InvalidVersion            a version string of one ecosystem
+    │   └── InvalidRange              a native range / requirement string of one ecosystem
+    └── UnknownSchemeError (also LookupError)   no version scheme by that name
+
+Expected outcomes ("not found", "unsatisfiable") are values, not exceptions. Parse errors
+carry their data first (the text, the offset of the bad character, what was expected) and
+render it second, with a caret under the bad character::
+
+    >>> from polypac.errors import ParseError
+    >>> print(ParseError("pkg:/x", 4, "expected a type after 'pkg:'", what="purl"))
+    invalid purl: expected a type after 'pkg:'
+      pkg:/x
+          ^
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InvalidRange",
+    "InvalidVersion",
+    "ParseError",
+    "PolypacError",
+    "PurlError",
+    "UnknownSchemeError",
+    "VersError",
+]
+
+
+class PolypacError(Exception):
+    """Root of every error polypac raises on purpose."""
+
+    def diagnostics(self) -> str:
+        """The text to show a person: by default the message itself."""
+        return str(self)
+
+
+class ParseError(PolypacError, ValueError):
+    """Text that does not follow its grammar.
+
+    ``text`` is the whole input, ``position`` the offset of the first bad character (or
+    ``None`` when the problem is the input as a whole), ``problem`` says what was wrong or
+    expected, ``what`` names the kind of input ("purl", "npm range", ...).
+    """
+
+    what_default = "input"
+
+    def __init__(
+        self,
+        text: str,
+        position: int | None,
+        problem: str,
+        *,
+        what: str | None = None,
+    ) -> None:
+        self.text = text
+        self.position = position
+        self.problem = problem
+        self.what = what or self.what_default
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        head = f"invalid {self.what}: {self.problem}"
+        if not self.text.isprintable() or len(self.text) > 400:
+            where = "" if self.position is None else f" (at offset {self.position})"
+            return f"{head}{where}\n  {self.text[:400]!r}"
+        if self.position is None:
+            return f"{head}\n  {self.text}"
+        return f"{head}\n  {self.text}\n  {' ' * self.position}^"
+
+    def __reduce__(self) -> tuple[object, ...]:  # keep pickling (multiprocessing) working
+        return (_rebuild, (type(self), self.text, self.position, self.problem, self.what))
+
+
+def _rebuild(
+    cls: type[ParseError], text: str, position: int | None, problem: str, what: str
+) -> ParseError:
+    return cls(text, position, problem, what=what)
+
+
+class PurlError(ParseError):
+    """A Package-URL that does not follow ECMA-427 or its type's definition."""
+
+    what_default = "purl"
+
+
+class VersError(ParseError):
+    """A VERS specifier that does not follow the VERS specification."""
+
+    what_default = "vers"
+
+
+class InvalidVersion(ParseError):
+    """A version string that its ecosystem's scheme does not accept."""
+
+    what_default = "version"
+
+
+class InvalidRange(ParseError):
+    """A native range or requirement string that its ecosystem does not accept."""
+
+    what_default = "range"
+
+
+class UnknownSchemeError(PolypacError, LookupError):
+    """No version scheme is known by the given name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown version scheme {name!r}; known: {', '.join(known)}")

@@ -1,0 +1,31 @@
+"""Shared test fixtures: where the upstream conformance data lives."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def anchors_dir() -> Path:
+    """The anchors folder: $POLYPAC_ANCHORS, else ../shared/anchors beside the repo."""
+    env = os.environ.get("POLYPAC_ANCHORS")
+    return Path(env) if env else REPO.parent / "shared" / "anchors"
+
+
+def anchor(*parts: str) -> Path:
+    """A path under the anchors folder; skips the test module when it is missing."""
+    path = anchors_dir().joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"anchor data not found: {path} (set POLYPAC_ANCHORS)", allow_module_level=True)
+    return path
+
+
+def load_json(*parts: str) -> Any:
+    """Parse one JSON file of the anchors."""
+    return json.loads(anchor(*parts).read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import given, settings
@@ -66,7 +67,7 @@ def test_laws_hold_structurally(a: VersionSet[Num], b: VersionSet[Num]) -> None:
 def test_normal_form_is_sorted_disjoint_and_apart(raw: list[Segment[Num]]) -> None:
     ranges: Ranges[Num] = Ranges.from_segments(raw)
     segs = ranges.segments
-    for left, right in zip(segs, segs[1:], strict=False):
+    for left, right in itertools.pairwise(segs):
         assert left.upper is not None
         assert right.lower is not None
         # apart: a version lies between them, or the shared point belongs to neither

@@ -38,7 +38,9 @@ class Segment(Generic[V]):
     def contains(self, version: V) -> bool:
         """Whether ``version`` lies in this segment."""
         lo, hi = self.lower, self.upper
-        if lo is not None and (version < lo.version or (not lo.inclusive and _eq(version, lo.version))):
+        if lo is not None and (
+            version < lo.version or (not lo.inclusive and _eq(version, lo.version))
+        ):
             return False
         return not (
             hi is not None
@@ -120,9 +122,7 @@ class Ranges(Generic[V]):
         return cls((Segment(b, b),))
 
     @classmethod
-    def between(
-        cls, lower: Bound[V] | None, upper: Bound[V] | None
-    ) -> Ranges[V]:
+    def between(cls, lower: Bound[V] | None, upper: Bound[V] | None) -> Ranges[V]:
         """The versions between two bounds (empty when they cross)."""
         return cls((Segment(lower, upper),)) if _nonempty(lower, upper) else cls(())
 

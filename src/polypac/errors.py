@@ -47,7 +47,8 @@ class ParseError(PolypacError, ValueError):
 
     ``text`` is the whole input, ``position`` the offset of the first bad character (or
     ``None`` when the problem is the input as a whole), ``problem`` says what was wrong or
-    expected, ``what`` names the kind of input ("purl", "npm range", ...).
+    expected, ``what`` names the kind of input ("purl", "npm range", ...). When the text came
+    from a file, ``source`` names the file and ``line`` the line (1-based) that ``text`` is.
     """
 
     what_default = "input"
@@ -59,15 +60,28 @@ class ParseError(PolypacError, ValueError):
         problem: str,
         *,
         what: str | None = None,
+        source: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.text = text
         self.position = position
         self.problem = problem
         self.what = what or self.what_default
+        self.source = source
+        self.line = line
         super().__init__(self._render())
 
+    def located(self, source: str | None, line: int | None) -> ParseError:
+        """The same error, said to come from ``line`` of file ``source``."""
+        return type(self)(
+            self.text, self.position, self.problem, what=self.what, source=source, line=line
+        )
+
     def _render(self) -> str:
-        head = f"invalid {self.what}: {self.problem}"
+        where = ""
+        if self.source is not None:
+            where = f"{self.source}:{self.line}: " if self.line is not None else f"{self.source}: "
+        head = f"{where}invalid {self.what}: {self.problem}"
         if not self.text.isprintable() or len(self.text) > 400:
             where = "" if self.position is None else f" (at offset {self.position})"
             return f"{head}{where}\n  {self.text[:400]!r}"
@@ -76,13 +90,22 @@ class ParseError(PolypacError, ValueError):
         return f"{head}\n  {self.text}\n  {' ' * self.position}^"
 
     def __reduce__(self) -> tuple[object, ...]:  # keep pickling (multiprocessing) working
-        return (_rebuild, (type(self), self.text, self.position, self.problem, self.what))
+        return (
+            _rebuild,
+            (type(self), self.text, self.position, self.problem, self.what, self.source, self.line),
+        )
 
 
 def _rebuild(
-    cls: type[ParseError], text: str, position: int | None, problem: str, what: str
+    cls: type[ParseError],
+    text: str,
+    position: int | None,
+    problem: str,
+    what: str,
+    source: str | None,
+    line: int | None,
 ) -> ParseError:
-    return cls(text, position, problem, what=what)
+    return cls(text, position, problem, what=what, source=source, line=line)
 
 
 class PurlError(ParseError):

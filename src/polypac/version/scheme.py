@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from polypac.errors import UnknownSchemeError
 from polypac.version.sets import Version, VersionSet
@@ -129,7 +129,9 @@ _ALIASES: dict[str, str] = {
     "pip": "pypi",
 }
 
-_LOADED: dict[str, VersionScheme[Version]] = {}
+# Schemes differ in their version type, and VersionSet is invariant in it: callers of the
+# registry get a scheme of some version type, which they use consistently.
+_LOADED: dict[str, VersionScheme[Any]] = {}
 
 
 def scheme_names() -> list[str]:
@@ -137,7 +139,7 @@ def scheme_names() -> list[str]:
     return sorted(_SCHEMES)
 
 
-def get_scheme(name: str) -> VersionScheme[Version]:
+def get_scheme(name: str) -> VersionScheme[Any]:
     """The scheme called ``name`` (canonical or alias, case-insensitive)."""
     key = name.strip().lower()
     key = _ALIASES.get(key, key)

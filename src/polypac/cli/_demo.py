@@ -64,6 +64,14 @@ def _try(action: object) -> str:
         return f"[red]{error.problem if hasattr(error, 'problem') else error}[/red]"
 
 
+def _table(*headers: str) -> Table:
+    """A table whose cells wrap instead of being cut, so every value can be read whole."""
+    table = Table()
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
 def run_demo(console: Console | None = None) -> None:
     """Print the tour."""
     from polypac.purl import parse_purl
@@ -73,25 +81,25 @@ def run_demo(console: Console | None = None) -> None:
 
     out = console or Console()
     out.rule("[bold]polypac[/bold]: one name for every package")
-    table = Table("as written", "canonical PURL (ECMA-427)")
+    table = _table("as written", "canonical PURL (ECMA-427)")
     for text in MESSY_PURLS:
         table.add_row(text, parse_purl(text).to_string())
     out.print(table)
 
     out.print("A mistake is pointed at, not guessed around:")
     try:
-        parse_purl("pkg:npm/@angular/core@1.0.0?arch=x86 64")
+        parse_purl("pkg:maven/commons-lang3@3.14.0")
     except PolypacError as error:
         out.print(str(error), markup=False, highlight=False)
 
-    table = Table("PURL", "registry page", "download")
+    table = _table("PURL", "registry page", "download")
     for text in URL_PURLS:
         urls = purl_to_urls(parse_purl(text))
         table.add_row(text, urls.registry_page or "", urls.download or "")
     out.print(table)
 
     out.rule("[bold]versions[/bold]: each ecosystem by its own rules")
-    table = Table("ecosystem", "a", "", "b")
+    table = _table("ecosystem", "a", "", "b")
     for ecosystem, a, b in COMPARISONS:
         scheme = get_scheme(ecosystem)
         va, vb = scheme.parse_version(a), scheme.parse_version(b)
@@ -100,7 +108,7 @@ def run_demo(console: Console | None = None) -> None:
     out.print(table)
 
     out.rule("[bold]ranges[/bold]: native syntax, exact sets, VERS")
-    table = Table("ecosystem", "native range", "as VERS", "in the range", "not in it")
+    table = _table("ecosystem", "native range", "as VERS", "in the range", "not in it")
     for ecosystem, native, versions in RANGES:
         scheme = get_scheme(ecosystem)
         vs = scheme.parse_range(native)
@@ -114,4 +122,5 @@ def run_demo(console: Console | None = None) -> None:
     a, b = "^1.2.0 || ^2.0.0", ">=1.5.0 <2.3.0"
     both = npm.parse_range(a) & npm.parse_range(b)
     out.print(f"npm: ({a}) and ({b}) = {_try(lambda: npm.format_range(both))}")
-    out.print(f"npm: not ({b}) = {_try(lambda: npm.format_range(~npm.parse_range(b)))}")
+    either = npm.parse_range(a) | npm.parse_range(">=3.1.0 <3.2.0")
+    out.print(f"npm: ({a}) or (>=3.1.0 <3.2.0) = {_try(lambda: npm.format_range(either))}")

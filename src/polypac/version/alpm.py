@@ -68,8 +68,17 @@ def _key(text: str) -> list[object]:
 
 
 def vercmp(a: str, b: str) -> int:
-    """Compare two full versions as this module orders them: -1, 0 or 1."""
+    """Compare two versions as pacman's ``vercmp`` does: -1, 0 or 1.
+
+    The ``pkgrel`` counts only when both sides have one, so ``1.5`` equals both ``1.5-1``
+    and ``1.5-2``. That is no total order; :class:`AlpmVersion` orders a version without a
+    ``pkgrel`` just below its ``pkgrel`` releases instead, which agrees with this function
+    everywhere else and keeps version sets exact.
+    """
     va, vb = parse_version(a), parse_version(b)
+    if va.pkgrel is None or vb.pkgrel is None:
+        ha, hb = va.releases_top().key[:-1], vb.releases_top().key[:-1]
+        return (hb < ha) - (ha < hb)
     return (vb < va) - (va < vb)
 
 
@@ -172,6 +181,10 @@ class AlpmScheme:
     def parse_version(self, text: str) -> AlpmVersion:
         """Parse one version; raise :class:`~polypac.errors.InvalidVersion` if invalid."""
         return parse_version(text)
+
+    def compare_versions(self, a: str, b: str) -> int:
+        """pacman's own comparison (:func:`vercmp`), which ignores a missing ``pkgrel``."""
+        return vercmp(a, b)
 
     def desugar_range(self, text: str) -> Desugaring:
         """Relations (``< <= = >= >``, as in ``depends=('foo>=1.2')``) as primitive

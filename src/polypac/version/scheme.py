@@ -28,6 +28,7 @@ __all__ = [
     "Comparator",
     "ComparatorOp",
     "Desugaring",
+    "NativeComparison",
     "RangeDesugarer",
     "VersionScheme",
     "compare",
@@ -153,7 +154,27 @@ def get_scheme(name: str) -> VersionScheme[Any]:
     return scheme
 
 
+class NativeComparison(Protocol):
+    """Schemes whose ecosystem compares versions by a rule that is not a total order.
+
+    pacman's ``vercmp`` calls ``1.5`` equal to both ``1.5-1`` and ``1.5-2``; version sets
+    need a total order, so the version type refines the rule, and ``compare_versions``
+    answers as the ecosystem's own tool does.
+    """
+
+    def compare_versions(self, a: str, b: str) -> int:
+        """-1, 0 or 1, as the ecosystem's own tool compares ``a`` and ``b``."""
+        ...
+
+
 def compare(scheme: VersionScheme[V], a: str, b: str) -> int:
-    """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` in ``scheme``."""
+    """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` in ``scheme``.
+
+    Uses the ecosystem's own comparison where it differs from the total order
+    (:class:`NativeComparison`).
+    """
+    native = getattr(scheme, "compare_versions", None)
+    if native is not None:
+        return int(native(a, b))
     va, vb = scheme.parse_version(a), scheme.parse_version(b)
     return -1 if va < vb else (1 if vb < va else 0)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from polypac.errors import InvalidRange, InvalidVersion
@@ -493,7 +493,10 @@ def test_plain_tokens_take_the_same_path_as_prefixed_ones(
     op: str, version: str, pre: bool, loose: bool
 ) -> None:
     # A leading "v" changes nothing in node-semver but sends a token down the full rewriting
-    # pipeline instead of the plain-token shortcut: both must agree.
+    # pipeline instead of the plain-token shortcut: both must agree. One exception, node's
+    # own: ">=0.0.0" is rewritten to "*" only when written without the "v".
+    assume(not (op == ">=" and version == "0.0.0"))
+
     def normalized(text: str) -> str | None:
         try:
             return normalize_range(text, include_prerelease=pre, loose=loose)

@@ -49,27 +49,32 @@ def _canonical_half(ranges: Ranges[V], *, foreign_prerelease: bool) -> Ranges[V]
     half, so whether a bound at such a version is inclusive does not matter: make every such
     bound inclusive (so touching segments merge), then drop single points of that kind.
     """
-
-    def foreign(bound: Bound[V] | None) -> bool:
-        return bound is not None and _is_prerelease(bound.version) == foreign_prerelease
-
-    segs = ranges.segments
-    if not any(foreign(seg.lower) or foreign(seg.upper) for seg in segs):
+    # Fast path, run on every set operation: most sets have no bound of the other kind.
+    for seg in ranges.segments:
+        lo, hi = seg.lower, seg.upper
+        if (lo is not None and lo.version.is_prerelease is foreign_prerelease) or (
+            hi is not None and hi.version.is_prerelease is foreign_prerelease
+        ):
+            break
+    else:
         return ranges
-    widened = [
-        Segment(
-            Bound(seg.lower.version, True)
-            if seg.lower is not None and foreign(seg.lower)
-            else seg.lower,
-            Bound(seg.upper.version, True)
-            if seg.upper is not None and foreign(seg.upper)
-            else seg.upper,
-        )
-        for seg in segs
-    ]
-    merged = Ranges.from_segments(widened).segments
+
+    def widen(bound: Bound[V] | None) -> Bound[V] | None:
+        if bound is None or bound.version.is_prerelease is not foreign_prerelease:
+            return bound
+        return Bound(bound.version, True)
+
+    merged = Ranges.from_segments([Segment(widen(s.lower), widen(s.upper)) for s in ranges])
     return Ranges(
-        tuple(seg for seg in merged if not (foreign(seg.lower) and seg.lower == seg.upper))
+        tuple(
+            seg
+            for seg in merged.segments
+            if not (
+                seg.lower is not None
+                and seg.lower.version.is_prerelease is foreign_prerelease
+                and seg.lower == seg.upper
+            )
+        )
     )
 
 

@@ -175,10 +175,6 @@ def _make(
     return PypiVersion(Version(text))
 
 
-def _public(v: Version) -> PypiVersion:
-    return _make(v.epoch, v.release, pre=v.pre, post=v.post, dev=v.dev)
-
-
 def _dev0(v: Version) -> PypiVersion:
     """The earliest pre-release of ``v``'s release: 1.2 -> 1.2.dev0."""
     return _make(v.epoch, v.release, dev=0)

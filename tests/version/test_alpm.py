@@ -24,6 +24,7 @@ from tests.version._laws import (
 
 v = SCHEME.parse_version
 
+
 @pytest.mark.parametrize("case", vers_cases("alpm_version_cmp_test.json"))
 def test_vers_conformance(case: dict[str, Any]) -> None:
     check_vers_case(case)

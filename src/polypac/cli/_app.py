@@ -293,6 +293,15 @@ def version_to_vers(ranges: tuple[str, ...], ecosystem: str, as_json: bool) -> i
     return run_batch(iter_inputs(ranges), handle, as_json=as_json)
 
 
+def _register_groups() -> None:
+    from polypac.cli._pac import pac
+
+    cli.add_command(pac)
+
+
+_register_groups()
+
+
 @cli.command()
 def demo() -> None:
     """A tour of polypac's identity and version features."""

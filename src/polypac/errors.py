@@ -7,8 +7,14 @@
     │   ├── PurlError                 a Package-URL (ECMA-427)
     │   ├── VersError                 a VERS version range specifier
     │   ├── InvalidVersion            a version string of one ecosystem
-    │   └── InvalidRange              a native range / requirement string of one ecosystem
-    └── UnknownSchemeError (also LookupError)   no version scheme by that name
+    │   ├── InvalidRange              a native range / requirement string of one ecosystem
+    │   │   └── RelationError         a Debian relation field (ecosystems.debian)
+    │   ├── ControlFileError          a deb822 stanza (ecosystems.debian)
+    │   └── PacError                  a Pac file (pac)
+    ├── UnknownSchemeError (also LookupError)   no version scheme by that name
+    ├── InvalidProblem (also ValueError)        a calculus problem that breaks its own rules
+    ├── ResolutionCancelled           a provider asked the solver to stop (solve)
+    └── ProviderError                 a provider broke its contract (solve)
 
 Expected outcomes ("not found", "unsatisfiable") are values, not exceptions. Parse errors
 carry their data first (the text, the offset of the bad character, what was expected) and

@@ -115,4 +115,6 @@ def test_module_entry_point_and_demo_run() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "pkg:pypi/django-rest-framework@3.15.2" in done.stdout
+    assert "resolution: app 1.0, pysocks 1.7.1, requests 2.32.3, urllib3 2.2.2" in done.stdout
+    assert "version solving failed." in done.stdout
     assert "Traceback" not in done.stderr

@@ -57,6 +57,45 @@ RANGES = [
 ]
 
 
+# Two small problems in Pac, the calculus as text: Python extras and markers resolve; an
+# npm-style conflict between two majors does not, and the solver says why.
+RESOLVABLE = """\
+scheme pypi
+variable python_version {3.10, 3.11, 3.12}
+environment python_version = 3.12
+root app 1.0
+
+package app 1.0
+  depends requests[socks] >=2.30
+  depends when python_version in {3.10} then tomli >=2
+
+package requests 2.31.0, 2.32.3
+  depends urllib3 (>=1.21.1,<3)
+  feature socks: pysocks >=1.5.6
+
+package urllib3 1.26.18, 2.2.2
+package pysocks 1.7.1
+package tomli 2.0.1
+"""
+
+UNSATISFIABLE = """\
+scheme npm
+root app 1.0.0
+
+package app 1.0.0
+  depends left ^1.0.0
+  depends right ^1.0.0
+
+package left 1.0.0, 1.1.0
+  depends shared ^1.0.0
+
+package right 1.0.0
+  depends shared ^2.0.0
+
+package shared 1.4.0, 2.1.0
+"""
+
+
 def _try(action: object) -> str:
     try:
         return str(action() if callable(action) else action)
@@ -124,3 +163,16 @@ def run_demo(console: Console | None = None) -> None:
     out.print(f"npm: ({a}) and ({b}) = {_try(lambda: npm.format_range(both))}")
     either = npm.parse_range(a) | npm.parse_range(">=3.1.0 <3.2.0")
     out.print(f"npm: ({a}) or (>=3.1.0 <3.2.0) = {_try(lambda: npm.format_range(either))}")
+
+    from polypac.pac import parse_pac
+    from polypac.solve.extended import ExtendedFailure, solve_extended
+
+    out.rule("[bold]resolution[/bold]: the Package Calculus, written in Pac")
+    for title, text in (("extras and markers", RESOLVABLE), ("a conflict", UNSATISFIABLE)):
+        out.print(text, markup=False, highlight=False)
+        answer = solve_extended(parse_pac(text, source=title).problem)
+        if isinstance(answer, ExtendedFailure):
+            out.print(f"no resolution:\n{answer.explain()}", markup=False, highlight=False)
+        else:
+            chosen = sorted(answer.packages, key=lambda p: p.name)
+            out.print("resolution: " + ", ".join(map(str, chosen)), markup=False)

@@ -181,20 +181,15 @@ def _package_data(package: Any, features: frozenset[str] = frozenset()) -> dict[
 def pac_solve(file: str, as_json: bool) -> int:
     """Solve FILE with PubGrub: print the resolution, or why there is none (exit 1)."""
     from polypac.calculus.extended import check_extended
-    from polypac.calculus.reduce import reduce
     from polypac.pac import parse_pac
-    from polypac.solve import ProblemProvider, Unsatisfiable, explain, solve
+    from polypac.solve.extended import ExtendedFailure, solve_extended
 
     problem = parse_pac(_read(file), source=file).problem
-    reduction = reduce(problem)
-    core = reduction.problem
-    answer = solve(ProblemProvider(core), core.root)
+    answer = solve_extended(problem)
     root = problem.root
-    if isinstance(answer, Unsatisfiable):
-        text = explain(answer)
-        legend = {
-            name: meaning for name, meaning in sorted(reduction.synthetic.items()) if name in text
-        }
+    if isinstance(answer, ExtendedFailure):
+        text = answer.explain()
+        legend = answer.legend()
         if as_json:
             data = {"file": file, "root": _package_data(root), "satisfiable": False}
             click.echo(json.dumps({**data, "explanation": text, "synthetic": legend}))
@@ -205,7 +200,7 @@ def pac_solve(file: str, as_json: bool) -> int:
                 for name, meaning in legend.items():
                     click.echo(f"  {name}: {meaning}")
         return 1
-    resolution = reduction.map_back(answer.packages())
+    resolution = answer
     violations = check_extended(problem, resolution)
     if violations:
         reasons = "; ".join(v.reason for v in violations)

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from polypac.ecosystems.debian.packages import _open_text, read_packages_text
+from polypac.ecosystems.debian.packages import read_index_text, read_packages_text
 from polypac.ecosystems.debian.relations import _parse_relations, _relation
 
 FIELDS = ("depends", "pre-depends", "conflicts", "breaks", "provides")
@@ -47,7 +47,7 @@ def main() -> int:
     if path is None:
         print("no Packages index given and none found under apt's lists", file=sys.stderr)
         return 2
-    text = _open_text(Path(path))
+    text = read_index_text(Path(path))
     results = {}
     for label, run in (("polypac", run_polypac), ("python-debian", run_python_debian)):
         start = time.perf_counter()

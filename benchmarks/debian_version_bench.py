@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from polypac.ecosystems.debian.packages import _open_text
+from polypac.ecosystems.debian.packages import read_index_text
 from polypac.version import get_scheme
 
 
@@ -28,7 +28,7 @@ def main() -> int:
     if path is None:
         print("no Packages index given and none found under apt's lists", file=sys.stderr)
         return 2
-    texts = re.findall(r"^Version: (\S+)$", _open_text(Path(path)), re.MULTILINE)
+    texts = re.findall(r"^Version: (\S+)$", read_index_text(Path(path)), re.MULTILINE)
 
     deb = get_scheme("deb")
     start = time.perf_counter()

@@ -294,9 +294,11 @@ def version_to_vers(ranges: tuple[str, ...], ecosystem: str, as_json: bool) -> i
 
 
 def _register_groups() -> None:
+    from polypac.cli._debian import debian
     from polypac.cli._pac import pac
 
     cli.add_command(pac)
+    cli.add_command(debian)
 
 
 _register_groups()

@@ -7,7 +7,7 @@ equal sets compare equal field by field. ``None`` stands for an unbounded side.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = ["Bound", "Ranges", "Segment"]
@@ -104,6 +104,15 @@ class Ranges(Generic[V]):
     """A normalized union of segments. Build with the class methods, not the constructor."""
 
     segments: tuple[Segment[V], ...] = ()
+    # Solvers key dictionaries by sets; the hash walks every bound and version, so keep it.
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        cached = self._hash
+        if not cached:
+            cached = hash(self.segments) or 1
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     @classmethod
     def empty(cls) -> Ranges[V]:

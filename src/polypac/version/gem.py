@@ -79,6 +79,33 @@ def _compare(left: Segments, right: Segments) -> int:
     return 0
 
 
+_END = (1, 1)
+
+
+def _sort_key(canonical: Segments) -> tuple[tuple[int, int | str], ...]:
+    """A tuple that sorts as :func:`_compare` orders canonical segments.
+
+    A letter is ``(0, s)`` and a non-zero number ``(2, n)``; a zero is ``(1, k)`` with ``k``
+    the kind of the next non-zero segment (0 letter, 2 number), and the end is ``(1, 1)``:
+    the missing segments past the end count as zeros, which sort above a letter and below a
+    number, and canonical segments never end on a zero.
+    """
+    key: list[tuple[int, int | str]] = []
+    following = 1
+    for segment in reversed(canonical):
+        if isinstance(segment, str):
+            key.append((0, segment))
+            following = 0
+        elif segment:
+            key.append((2, segment))
+            following = 2
+        else:
+            key.append((1, following))
+    key.reverse()
+    key.append(_END)
+    return tuple(key)
+
+
 def _has_letter(text: str) -> bool:
     return any(ch.isascii() and ch.isalpha() for ch in text)
 
@@ -101,16 +128,21 @@ class GemVersion:
     text: str
     prerelease_floor: bool = False
     _canonical: Segments = field(init=False, repr=False)
+    _key: tuple[tuple[int, int | str], ...] = field(init=False, repr=False)
+    _prerelease: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        segments = _segments(self.text.replace("-", ".pre."))
-        object.__setattr__(self, "_canonical", _canonical(segments))
+        segments = _canonical(_segments(self.text.replace("-", ".pre.")))
+        object.__setattr__(self, "_canonical", segments)
+        object.__setattr__(self, "_key", _sort_key(segments))
+        # a hyphen reads as ".pre.", which holds letters
+        prerelease = not self.prerelease_floor and ("-" in self.text or _has_letter(self.text))
+        object.__setattr__(self, "_prerelease", prerelease)
 
     @property
     def is_prerelease(self) -> bool:
         """Whether the version holds a letter (Gem::Version#prerelease?)."""
-        # a hyphen reads as ".pre.", which holds letters
-        return not self.prerelease_floor and ("-" in self.text or _has_letter(self.text))
+        return self._prerelease
 
     @property
     def release(self) -> GemVersion:
@@ -134,6 +166,8 @@ class GemVersion:
         return not (self.is_prerelease and self.release._canonical == floor._canonical)
 
     def __lt__(self, other: GemVersion) -> bool:
+        if not (self.prerelease_floor or other.prerelease_floor):
+            return self._key < other._key  # the common case, without a call per segment
         return self._cmp(other) < 0
 
     def __le__(self, other: GemVersion) -> bool:

@@ -18,7 +18,7 @@ A version type only needs a total order and an ``is_prerelease`` property (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from polypac.version._ranges import Bound, Ranges, Segment
@@ -84,6 +84,14 @@ class VersionSet(Generic[V]):
 
     releases: Ranges[V]
     prereleases: Ranges[V]
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        cached = self._hash
+        if not cached:
+            cached = hash((self.releases, self.prereleases)) or 1
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def __post_init__(self) -> None:
         # Bounds at versions of the other kind are put in one canonical form, so that equal

@@ -23,8 +23,8 @@ from types import TracebackType
 from typing import Any, Generic, Literal, Self, TypeVar
 
 # pysat ships no py.typed marker; every use is wrapped in the typed class below.
-from pysat.card import CardEnc, EncType  # type: ignore[import-untyped]
-from pysat.solvers import Solver  # type: ignore[import-untyped]
+from pysat.card import CardEnc, EncType
+from pysat.solvers import Solver
 
 from polypac.calculus.model import Dependency, InvalidProblem, Package
 from polypac.version.sets import Version

@@ -33,7 +33,7 @@ __all__ = ["PAIRWISE_LIMIT", "Encoding", "SatSolver", "SolverName", "encode"]
 
 V = TypeVar("V", bound=Version)
 
-SolverName = Literal["cadical195", "glucose4", "glucose42", "minisat22"]
+SolverName = Literal["cadical195", "glucose4", "glucose42", "minisat22", "minisat-gh"]
 """The PySAT back-ends the tests run (CaDiCaL 1.9.5, Glucose 4.1 and 4.2.1, MiniSat 2.2)."""
 
 PAIRWISE_LIMIT = 5

@@ -40,7 +40,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from polypac.calculus.model import Package
 from polypac.calculus.reduce import CoreVersion, reduce
@@ -78,7 +77,7 @@ __all__ = [
 # MiniSat's GitHub version follows the phases it is given on every call, so each model
 # reaches for the packages not yet settled: 151 calls on Debian 12 main against 352 for
 # CaDiCaL 1.9.5 (whose models stop following new phases) and 4-10 times less time.
-_SOLVER = cast("SolverName", "minisat-gh")
+_SOLVER: SolverName = "minisat-gh"  # keeps phase hints after the first model (see _encode)
 
 
 @contextmanager

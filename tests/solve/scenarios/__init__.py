@@ -1,0 +1,1 @@
+"""Other resolvers' scenario suites, run through the Package Calculus and PubGrub."""

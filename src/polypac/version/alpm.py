@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -82,7 +81,7 @@ def vercmp(a: str, b: str) -> int:
     return (vb < va) - (va < vb)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class AlpmVersion:
     """An Arch version: ``epoch`` (``None`` when not written), ``pkgver``, ``pkgrel``.
 
@@ -100,26 +99,6 @@ class AlpmVersion:
     def is_prerelease(self) -> bool:
         """Always false: pacman relations do not set pre-releases apart."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, AlpmVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, AlpmVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, AlpmVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, AlpmVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         head = "" if self.epoch is None else f"{self.epoch}:"

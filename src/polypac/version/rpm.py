@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -73,7 +72,7 @@ def rpmvercmp(a: str, b: str) -> int:
     return (ka > kb) - (ka < kb)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class RpmVersion:
     """An RPM EVR: ``epoch`` (``None`` when not written), ``version``, ``release``.
 
@@ -91,26 +90,6 @@ class RpmVersion:
     def is_prerelease(self) -> bool:
         """Always false: RPM relations do not set pre-releases apart (``~`` only orders)."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, RpmVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, RpmVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, RpmVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, RpmVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         head = "" if self.epoch is None else f"{self.epoch}:"

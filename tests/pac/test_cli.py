@@ -13,8 +13,10 @@ from polypac.cli import cli, main
 from polypac.cli._pac import pac
 from polypac.pac import core_as_extended, parse_pac
 
-if "pac" not in cli.commands:  # until the lead registers the group in cli/_app.py
-    cli.add_command(pac)
+
+def test_pac_is_a_command_of_polypac() -> None:
+    assert cli.commands["pac"] is pac
+
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "pac"
 

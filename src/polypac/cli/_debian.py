@@ -12,17 +12,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from polypac.ecosystems.debian.installability import (
-    InstallabilityReport,
-    archive_installability,
-    load_archive,
-)
+if TYPE_CHECKING:  # the solver stack loads when the command runs, not with every command
+    from polypac.ecosystems.debian.installability import InstallabilityReport
 
 __all__ = ["debian"]
 
@@ -149,6 +146,8 @@ def installability(
 
     Exit status: 0 when all are installable, 1 when some are broken, 2 on bad input.
     """
+    from polypac.ecosystems.debian.installability import archive_installability, load_archive
+
     archive = load_archive(packages, native_arch=native_arch, foreign_archs=foreign_archs)
     if sys.stderr.isatty() and not as_json:
         with Console(stderr=True).status(f"checking {len(archive.packages)} packages"):

@@ -373,9 +373,17 @@ class ExtendedProblem(Generic[V]):
     granularity: str = "single"
     default_feature: str | None = None
 
+    # versions per name as a set: ``exists`` runs once per package while a problem is built
+    _versions: Mapping[str, frozenset[V]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "packages", {name: tuple(sorted(set(vs))) for name, vs in self.packages.items()}
+        )
+        object.__setattr__(
+            self, "_versions", {name: frozenset(vs) for name, vs in self.packages.items()}
         )
         if self.granularity not in GRANULARITIES:
             raise InvalidProblem(
@@ -463,7 +471,8 @@ class ExtendedProblem(Generic[V]):
 
     def exists(self, package: Package[V]) -> bool:
         """Whether ``package`` is a real package."""
-        return package.version in self.packages.get(package.name, ())
+        versions = self._versions.get(package.name)
+        return versions is not None and package.version in versions
 
     def versions_of(self, name: str) -> tuple[V, ...]:
         """The versions of ``name``, oldest first (empty for an unknown or virtual name)."""

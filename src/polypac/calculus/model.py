@@ -90,9 +90,17 @@ class Problem(Generic[V]):
     packages: Mapping[str, tuple[V, ...]]
     dependencies: Mapping[Package[V], tuple[Dependency[V], ...]] = field(default_factory=dict)
 
+    # versions per name as a set: ``exists`` runs once per package while a problem is built
+    _versions: Mapping[str, frozenset[V]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "packages", {name: tuple(sorted(set(vs))) for name, vs in self.packages.items()}
+        )
+        object.__setattr__(
+            self, "_versions", {name: frozenset(vs) for name, vs in self.packages.items()}
         )
         if not self.exists(self.root):
             raise InvalidProblem(f"the root {self.root} is not among the packages that exist")
@@ -102,7 +110,8 @@ class Problem(Generic[V]):
 
     def exists(self, package: Package[V]) -> bool:
         """Whether ``package`` is in R."""
-        return package.version in self.packages.get(package.name, ())
+        versions = self._versions.get(package.name)
+        return versions is not None and package.version in versions
 
     def versions_of(self, name: str) -> tuple[V, ...]:
         """The versions of ``name`` in R, oldest first (empty for an unknown name)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
 
 from polypac.calculus import Dependency, Ordinal, Package, Problem
+from polypac.pac import parse_pac
 from polypac.solve import (
+    Available,
     DependsOn,
     Derived,
     External,
@@ -16,12 +19,15 @@ from polypac.solve import (
     Resolution,
     Term,
     Terms,
+    Unavailable,
     Unsatisfiable,
     collapse_no_versions,
     explain,
     readable_versions,
     solve,
 )
+from polypac.solve.explain import simplest_form
+from polypac.solve.extended import ExtendedFailure, solve_extended
 from polypac.version.sets import Bound, VersionSet
 
 ANY: VersionSet[Ordinal] = VersionSet.full()
@@ -39,20 +45,49 @@ def exactly(n: int) -> VersionSet[Ordinal]:
     return VersionSet.singleton(Ordinal(n))
 
 
-def failure(
+class UnlistedProvider:
+    """A problem's provider that cannot list versions: the solver states each dependency
+    of the versions it tried, and nothing about the gaps around them."""
+
+    def __init__(self, problem: Problem[Ordinal]) -> None:
+        self.inner = ProblemProvider(problem)
+
+    def prioritize(self, name: str, versions: VersionSet[Ordinal]) -> int:
+        return self.inner.prioritize(name, versions)
+
+    def choose_version(self, name: str, versions: VersionSet[Ordinal]) -> Ordinal | None:
+        return self.inner.choose_version(name, versions)
+
+    def get_dependencies(self, package: Package[Ordinal]) -> Available[Ordinal] | Unavailable:
+        return self.inner.get_dependencies(package)
+
+    def should_cancel(self) -> bool:
+        return False
+
+
+def problem_of(
     packages: dict[str, list[int]],
     dependencies: dict[tuple[str, int], list[tuple[str, VersionSet[Ordinal]]]],
-) -> Unsatisfiable[Ordinal]:
-    root = Package("app", Ordinal(1))
-    problem = Problem(
-        root,
+) -> Problem[Ordinal]:
+    return Problem(
+        Package("app", Ordinal(1)),
         {name: tuple(Ordinal(v) for v in vs) for name, vs in packages.items()},
         {
             Package(name, Ordinal(v)): tuple(Dependency(n, s) for n, s in deps)
             for (name, v), deps in dependencies.items()
         },
     )
-    result = solve(ProblemProvider(problem), root)
+
+
+def failure(
+    packages: dict[str, list[int]],
+    dependencies: dict[tuple[str, int], list[tuple[str, VersionSet[Ordinal]]]],
+    *,
+    listed: bool = True,
+) -> Unsatisfiable[Ordinal]:
+    problem = problem_of(packages, dependencies)
+    provider = ProblemProvider(problem) if listed else UnlistedProvider(problem)
+    result = solve(provider, problem.root)
     assert isinstance(result, Unsatisfiable)
     return result
 
@@ -94,11 +129,41 @@ def test_a_linear_chain() -> None:
         "every version of a requires c 2.\n"
         "So, because app depends on both a and c 1, version solving failed."
     )
-    # Without folding "no versions" facts, each step is said in full.
-    assert explain(result, collapse=False) == (
+
+    # A provider that cannot list versions makes the solver learn "no other version of a"
+    # as a fact of its own; without folding "no versions" facts, each step is said in full.
+    unlisted = failure(
+        {"app": [1], "a": [1], "b": [1], "c": [1, 2]},
+        {
+            ("app", 1): [("a", ANY), ("c", exactly(1))],
+            ("a", 1): [("b", exactly(1))],
+            ("b", 1): [("c", exactly(2))],
+        },
+        listed=False,
+    )
+    assert explain(unlisted, collapse=False) == (
         "Because a 1 depends on b 1 and no version of a satisfies <1 | >1, "
         "every version of a requires b 1.\n"
         "And because b 1 depends on c 2, every version of a requires c 2.\n"
+        "So, because app depends on both a and c 1, version solving failed."
+    )
+    assert explain(unlisted) == explain(result)  # folding says the same as listing
+
+
+def test_known_versions_word_a_set_that_holds_them_all_as_every_version() -> None:
+    dependencies: dict[tuple[str, int], list[tuple[str, VersionSet[Ordinal]]]] = {
+        ("app", 1): [("a", ANY), ("c", exactly(1))],
+        ("a", 1): [("b", exactly(1))],
+        ("b", 1): [("c", exactly(2))],
+    }
+    packages = {"app": [1], "a": [1], "b": [1], "c": [1, 2]}
+    unlisted = failure(packages, dependencies, listed=False)
+    problem = problem_of(packages, dependencies)
+    # "b 1" is every version of b there is; "no version of a satisfies" stays as found.
+    assert explain(unlisted, collapse=False, versions=problem.versions_of) == (
+        "Because every version of a depends on b 1 and no version of a satisfies <1 | >1, "
+        "every version of a requires b 1.\n"
+        "And because every version of b depends on c 2, every version of a requires c 2.\n"
         "So, because app depends on both a and c 1, version solving failed."
     )
 
@@ -113,11 +178,40 @@ def test_conflicting_dependencies_from_two_branches() -> None:
         },
     )
     assert explain(result) == (
-        "Because every version of left depends on shared >=2 and right 1 depends on "
-        "shared <2, every version of left is incompatible with right 1.\n"
-        "And because no version of right satisfies <1 | >1, every version of left is "
-        "incompatible with every version of right.\n"
+        "Because every version of left depends on shared >=2 and every version of right "
+        "depends on shared <2, left is incompatible with right.\n"
         "So, because app depends on both left and right, version solving failed."
+    )
+
+
+SHARED_BY_SEVERAL_VERSIONS = """\
+scheme npm
+root app 1.0.0
+
+package app 1.0.0
+  depends left ^1.0.0
+  depends right ^1.0.0
+
+package left 1.0.0, 1.1.0
+  depends shared ^1.0.0
+
+package right 1.0.0
+  depends shared ^2.0.0
+
+package shared 1.4.0, 2.1.0
+"""
+
+
+def test_a_dependency_shared_by_several_versions_is_said_once() -> None:
+    # Before: "left 1.0.0 | 1.1.0 depends on shared ..." and a line on the missing
+    # versions of left between and around them.
+    answer = solve_extended(parse_pac(SHARED_BY_SEVERAL_VERSIONS).problem)
+    assert isinstance(answer, ExtendedFailure)
+    assert answer.explain() == (
+        "Because every version of right depends on shared >=2.0.0, <3.0.0 and every version "
+        "of left depends on shared >=1.0.0, <2.0.0, right is incompatible with left.\n"
+        "So, because app depends on both left >=1.0.0, <2.0.0 and right >=1.0.0, <2.0.0, "
+        "version solving failed."
     )
 
 
@@ -133,14 +227,14 @@ def test_a_shared_derivation_is_numbered_and_referred_to() -> None:
             ("x", 1): [("y", exactly(2))],
         },
     )
+    # Each version of foo stands for the gap around it: foo 1 for <2, foo 2 for >=2.
     assert explain(result) == (
-        "    Because foo 1 depends on a which depends on b 2, foo 1 requires b 2.\n"
-        "(1) So, because foo 1 depends on b 1 and no version of foo satisfies "
-        "<1 | >1, <2 | >2, foo <2 | >2 cannot be installed.\n"
+        "    Because foo <2 depends on a which depends on b 2, foo <2 requires b 2.\n"
+        "(1) So, because foo <2 depends on b 1, foo <2 cannot be installed.\n"
         "\n"
-        "    Because foo 2 depends on x which depends on y 2, foo 2 requires y 2.\n"
-        "    And because foo 2 depends on y 1, foo 2 cannot be installed.\n"
-        "    And because foo <2 | >2 cannot be installed (1), foo cannot be installed.\n"
+        "    Because foo >=2 depends on x which depends on y 2, foo >=2 requires y 2.\n"
+        "    And because foo >=2 depends on y 1, foo >=2 cannot be installed.\n"
+        "    And because foo <2 cannot be installed (1), foo cannot be installed.\n"
         "    So, because app depends on foo, version solving failed."
     )
 
@@ -151,7 +245,22 @@ def test_a_deep_chain_is_explained_without_recursion() -> None:
     dependencies = {("app", 1): [("p0", ANY)]}
     dependencies.update({(f"p{i}", 1): [(f"p{i + 1}", ANY)] for i in range(depth - 1)})
     dependencies[(f"p{depth - 1}", 1)] = [("ghost", ANY)]
-    text = explain(failure(packages, dependencies))
+    # Listing versions, every fact is about every version: two steps to a line.
+    lines = explain(failure(packages, dependencies)).splitlines()
+    assert lines[0] == (
+        "Because every version of p0 depends on p1 which depends on p2, "
+        "every version of p0 requires p2."
+    )
+    assert lines[750] == (
+        "And because every version of p1500 depends on p1501 which depends on p1502, "
+        "every version of p0 requires p1502."
+    )
+    assert lines[-1] == (
+        "So, because app depends on p0 and no version of ghost exists, version solving failed."
+    )
+    assert len(lines) == depth // 2 + 1
+    # Not listing them, the solver learns that each has no other version: a line a step.
+    text = explain(failure(packages, dependencies, listed=False))
     lines = text.splitlines()
     assert lines[0] == (
         "Because every version of p0 depends on p1 and no version of p1 satisfies <1 | >1, "
@@ -330,6 +439,28 @@ def test_readable_versions(versions: VersionSet[Ordinal], words: str) -> None:
     assert readable_versions(versions) == words
 
 
+@pytest.mark.parametrize(
+    ("versions", "existing", "words"),
+    [
+        pytest.param(exactly(1).union(exactly(2)), [1, 2, 3], ">=1, <=2", id="two-in-a-row"),
+        pytest.param(exactly(1).union(exactly(3)), [1, 2, 3], "1 | 3", id="a-real-gap"),
+        pytest.param(exactly(1).union(exactly(3)), [1, 3], ">=1, <=3", id="an-empty-gap"),
+        pytest.param(below(2).union(at_least(4)), [1, 3, 5], "<2 | >=4", id="gap-with-a-version"),
+        pytest.param(below(2).union(at_least(4)), [1, 5], "any version", id="gap-bridged"),
+        pytest.param(exactly(2).complement(), [2, 3], "<2 | >2", id="all-but-one-that-exists"),
+        pytest.param(exactly(4).union(exactly(6)), [1, 2], "4 | 6", id="none-that-exist"),
+    ],
+)
+def test_simplest_form_fills_gaps_with_no_version(
+    versions: VersionSet[Ordinal], existing: list[int], words: str
+) -> None:
+    known: Sequence[Ordinal] = [Ordinal(v) for v in existing]
+    simplest = simplest_form(versions, known)
+    assert readable_versions(simplest) == words
+    for version in known:  # the same versions that exist, worded more simply
+        assert simplest.contains(version) == versions.contains(version)
+
+
 def test_readable_versions_speaks_of_releases() -> None:
     one, two, two_pre = Tag(1), Tag(2), Tag(2, pre=True)
     releases_only = VersionSet.between(Bound(one, True), Bound(two, False), prereleases=False)
@@ -341,3 +472,14 @@ def test_resolution_is_not_an_explanation() -> None:
     root = Package("app", Ordinal(1))
     problem = Problem(root, {"app": (Ordinal(1),)})
     assert isinstance(solve(ProblemProvider(problem), root), Resolution)
+
+
+def test_simplest_form_drops_pre_releases_when_none_exists() -> None:
+    one, two, three = Tag(1), Tag(2), Tag(3)
+    everything = VersionSet.between(Bound(one, True), Bound(three, False))
+    assert not everything.prereleases.is_empty()
+    released = simplest_form(everything, [one, two, three])
+    assert released.prereleases.is_empty()
+    assert readable_versions(released) == ">=1, <3"
+    kept = simplest_form(everything, [one, Tag(2, pre=True), three])
+    assert kept.contains(Tag(2, pre=True))

@@ -21,11 +21,14 @@ failed"::
 
 Version sets are worded by a function the caller may give (a scheme's ``format_range``, for
 instance); the default, :func:`readable_versions`, writes intervals such as ``>=1, <2``.
+Given the versions that exist (``versions``), a set is worded in its simplest form over
+them: segments with no version between them are joined, and a set holding every version
+of a name is said as "every version of" it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Generic, TypeVar
 
 from polypac.calculus.model import Package
@@ -42,7 +45,7 @@ from polypac.solve.derivation import (
 from polypac.solve.result import Unsatisfiable
 from polypac.version.sets import Ranges, Segment, Version, VersionSet
 
-__all__ = ["collapse_no_versions", "explain", "readable_versions"]
+__all__ = ["collapse_no_versions", "explain", "readable_versions", "simplest_form"]
 
 V = TypeVar("V", bound=Version)
 
@@ -85,16 +88,57 @@ def explain(
     *,
     render_versions: Callable[[VersionSet[V]], str] = readable_versions,
     collapse: bool = True,
+    versions: Callable[[str], Sequence[V]] | None = None,
 ) -> str:
     """The derivation of ``failure`` as sentences, one per line, ending in the failure.
 
     With ``collapse`` (the default) the tree first goes through
-    :func:`collapse_no_versions`, which makes shorter and clearer sentences.
+    :func:`collapse_no_versions`, which makes shorter and clearer sentences. ``versions``,
+    when given, lists the versions of a name that exist (a provider's ``versions``); sets
+    are then worded in their simplest form over those versions. Dependencies and missing
+    versions are still worded as given: they are what the packages say.
     """
     derivation = failure.derivation
     if collapse:
         derivation = collapse_no_versions(derivation)
-    return _Writer(failure.root, render_versions).write(derivation)
+    return _Writer(failure.root, render_versions, versions).write(derivation)
+
+
+def _bridged(ranges: Ranges[V], existing: Sequence[V]) -> Ranges[V]:
+    """``ranges`` with each gap between two of its segments filled when no version of
+    ``existing`` lies in it."""
+    segments = list(ranges.segments)
+    if len(segments) < 2:
+        return ranges
+    joined: list[Segment[V]] = [segments[0]]
+    for segment in segments[1:]:
+        last = joined[-1]
+        hull: Ranges[V] = Ranges.between(last.lower, segment.upper)
+        gap = hull.intersection(ranges.complement())
+        if any(gap.contains(version) for version in existing):
+            joined.append(segment)
+        else:
+            joined[-1] = Segment(last.lower, segment.upper)
+    return Ranges.from_segments(joined)
+
+
+def simplest_form(versions: VersionSet[V], existing: Sequence[V]) -> VersionSet[V]:
+    """``versions`` with every gap that holds none of ``existing`` filled in.
+
+    It holds the same versions of ``existing`` and is worded more simply: over versions
+    1, 2 and 3, ``1 | 2`` becomes ``>=1, <=2``; pre-releases are dropped when none of
+    them exists. A set holding no version of ``existing`` is left as it is (a fact that
+    no version lies in it reads best as it was found).
+    """
+    if not any(versions.contains(version) for version in existing):
+        return versions
+    releases = [v for v in existing if not getattr(v, "is_prerelease", False)]
+    prereleases = [v for v in existing if getattr(v, "is_prerelease", False)]
+    if not any(versions.prereleases.contains(v) for v in prereleases):
+        return VersionSet(_bridged(versions.releases, releases), Ranges.empty())
+    return VersionSet(
+        _bridged(versions.releases, releases), _bridged(versions.prereleases, prereleases)
+    )
 
 
 def collapse_no_versions(derivation: Derivation[V]) -> Derivation[V]:
@@ -195,9 +239,16 @@ def _both_external(node: Derived[V]) -> bool:
 class _Writer(Generic[V]):
     """One explanation being written: its lines and the numbers given to derivations."""
 
-    def __init__(self, root: Package[V], render: Callable[[VersionSet[V]], str]) -> None:
+    def __init__(
+        self,
+        root: Package[V],
+        render: Callable[[VersionSet[V]], str],
+        versions: Callable[[str], Sequence[V]] | None,
+    ) -> None:
         self.root = root
         self.render = render
+        self.versions = versions
+        self.existing: dict[str, Sequence[V]] = {}
         self.lines: list[tuple[str, int | None]] = []
         self.numbers: dict[Derived[V], int] = {}
         self.top: Derived[V] | None = None
@@ -207,19 +258,47 @@ class _Writer(Generic[V]):
     def _is_root(self, name: str, versions: VersionSet[V]) -> bool:
         return name == self.root.name and versions.contains(self.root.version)
 
+    def _known(self, name: str) -> Sequence[V] | None:
+        """The versions of ``name`` that exist, when the caller said."""
+        if self.versions is None:
+            return None
+        known = self.existing.get(name)
+        if known is None:
+            known = self.existing[name] = tuple(self.versions(name))
+        return known
+
+    def _simplest(self, name: str, versions: VersionSet[V]) -> VersionSet[V]:
+        known = self._known(name)
+        return versions if known is None else simplest_form(versions, known)
+
+    def _covers_all(self, name: str, versions: VersionSet[V]) -> bool:
+        """Whether ``versions`` holds every release, or every version of ``name`` there is."""
+        if versions.releases.is_full():
+            return True
+        known = self._known(name)
+        return bool(known) and all(versions.contains(v) for v in known or ())
+
     def _subject(self, name: str, versions: VersionSet[V]) -> str:
         """A package as the subject of a sentence ("every version of foo depends on")."""
         if self._is_root(name, versions):
             return name
-        if versions.releases.is_full():
+        if self._covers_all(name, versions):
             return f"every version of {name}"
-        return f"{name} {self.render(versions)}"
+        return f"{name} {self.render(self._simplest(name, versions))}"
 
-    def _object(self, name: str, versions: VersionSet[V]) -> str:
-        """A package as the object of a sentence ("depends on foo")."""
+    def _terse(self, name: str, versions: VersionSet[V]) -> str:
+        """A package whose versions are ruled out together ("foo is incompatible with")."""
+        if self._is_root(name, versions) or self._covers_all(name, versions):
+            return name
+        return f"{name} {self.render(self._simplest(name, versions))}"
+
+    def _object(self, name: str, versions: VersionSet[V], *, as_given: bool = False) -> str:
+        """A package as the object of a sentence ("depends on foo"); ``as_given`` keeps the
+        set as a package wrote it."""
         if versions.releases.is_full():
             return name
-        return f"{name} {self.render(versions)}"
+        shown = versions if as_given else self._simplest(name, versions)
+        return f"{name} {self.render(shown)}"
 
     def _terms_text(self, terms: Terms[V]) -> str:
         """What an incompatibility says, as a clause."""
@@ -228,14 +307,15 @@ class _Writer(Generic[V]):
         if len(terms) == 1:
             name, term = terms[0]
             if term.is_positive:
-                return f"{self._object(name, term.versions)} cannot be installed"
+                return f"{self._terse(name, term.versions)} cannot be installed"
             return f"{self._object(name, term.versions)} is required"
         positives = [self._subject(n, t.versions) for n, t in terms if t.is_positive]
         negatives = [self._object(n, t.versions) for n, t in terms if not t.is_positive]
         if not negatives:
-            if len(positives) == 2:
-                return f"{positives[0]} is incompatible with {positives[1]}"
-            return f"{_join(positives, 'and')} are incompatible"
+            tersely = [self._terse(n, t.versions) for n, t in terms]
+            if len(tersely) == 2:
+                return f"{tersely[0]} is incompatible with {tersely[1]}"
+            return f"{_join(tersely, 'and')} are incompatible"
         if not positives:
             return f"at least one of {_join(negatives, 'or')} is required"
         verb = "requires" if len(positives) == 1 else "together require"
@@ -261,7 +341,8 @@ class _Writer(Generic[V]):
         if isinstance(fact, PackageUnavailable):
             return f"{self._subject(fact.name, fact.versions)} is unavailable ({fact.reason})"
         depender = self._subject(fact.depender, fact.depender_versions)
-        return f"{depender} depends on {self._object(fact.dependency, fact.dependency_versions)}"
+        dependency = self._object(fact.dependency, fact.dependency_versions, as_given=True)
+        return f"{depender} depends on {dependency}"
 
     def _facts_text(self, first: External[V], second: External[V]) -> str:
         """Two facts joined, merging two dependencies where they read as one."""
@@ -274,18 +355,17 @@ class _Writer(Generic[V]):
                 ):
                     return (
                         f"{self._fact_text(a)} which depends on "
-                        f"{self._object(b.dependency, b.dependency_versions)}"
+                        f"{self._object(b.dependency, b.dependency_versions, as_given=True)}"
                     )
             if (
                 first.depender == second.depender
                 and first.depender_versions == second.depender_versions
                 and first.dependency != second.dependency
             ):
-                return (
-                    f"{self._subject(first.depender, first.depender_versions)} depends on both "
-                    f"{self._object(first.dependency, first.dependency_versions)} and "
-                    f"{self._object(second.dependency, second.dependency_versions)}"
-                )
+                one = self._object(first.dependency, first.dependency_versions, as_given=True)
+                two = self._object(second.dependency, second.dependency_versions, as_given=True)
+                depender = self._subject(first.depender, first.depender_versions)
+                return f"{depender} depends on both {one} and {two}"
         if _fact_rank(second) < _fact_rank(first):
             first, second = second, first  # the need, then why it cannot be met
         return f"{self._fact_text(first)} and {self._fact_text(second)}"

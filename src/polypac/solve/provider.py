@@ -18,8 +18,9 @@ values: a package whose metadata cannot be had is :class:`Unavailable`, not an e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from polypac.calculus.model import Dependency, Package, Problem
 from polypac.errors import PolypacError
@@ -35,9 +36,11 @@ __all__ = [
     "Reporter",
     "ResolutionCancelled",
     "Unavailable",
+    "VersionLister",
 ]
 
 V = TypeVar("V", bound=Version)
+V_co = TypeVar("V_co", bound=Version, covariant=True)
 
 
 class Priority(Protocol):
@@ -98,6 +101,21 @@ class DependencyProvider(Protocol[V]):
         ...
 
 
+@runtime_checkable
+class VersionLister(Protocol[V_co]):
+    """A provider that can also list every version of a name (optional).
+
+    With the list, the solver states a dependency shared by consecutive versions once, over
+    the stretch of versions it holds for, gaps between them included ("every version of foo
+    depends on bar" instead of "foo 1 | 2 depends on bar"), which makes shorter proofs and
+    explanations. The list must hold every version the provider may choose.
+    """
+
+    def versions(self, name: str) -> Sequence[V_co]:
+        """Every version of ``name`` there is, in any order (empty for an unknown name)."""
+        ...
+
+
 class Reporter(Generic[V]):
     """Progress hooks, called by the solver; every hook does nothing unless overridden."""
 
@@ -131,6 +149,10 @@ class ProblemProvider(Generic[V]):
             if versions.contains(version):
                 return version
         return None
+
+    def versions(self, name: str) -> tuple[V, ...]:
+        """Every version of ``name`` in the problem (see :class:`VersionLister`)."""
+        return self.problem.versions_of(name)
 
     def get_dependencies(self, package: Package[V]) -> Available[V] | Unavailable:
         """The dependencies the problem lists for ``package``."""

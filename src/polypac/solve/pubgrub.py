@@ -31,6 +31,7 @@ derivation tree is the proof, and :mod:`polypac.solve.explain` words it::
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from typing import Any, Generic, TypeVar
 
@@ -52,10 +53,11 @@ from polypac.solve.provider import (
     Reporter,
     ResolutionCancelled,
     Unavailable,
+    VersionLister,
 )
 from polypac.solve.result import Resolution, Unsatisfiable
 from polypac.solve.term import Relation
-from polypac.version.sets import Version, VersionSet
+from polypac.version.sets import Bound, Version, VersionSet
 
 __all__ = ["solve"]
 
@@ -112,6 +114,9 @@ class _Solver(Generic[V]):
         self.queue: list[tuple[Any, str, int]] = []
         self.stamps: dict[str, int] = {}
         self.dirty: dict[str, None] = {}
+        # Every version of a name, sorted, when the provider can list them.
+        self.lister = provider if isinstance(provider, VersionLister) else None
+        self.listed: dict[str, list[V]] = {}
 
     # -- the main loop -------------------------------------------------------------------
 
@@ -152,7 +157,8 @@ class _Solver(Generic[V]):
 
         When other versions of ``name`` already had the very same dependency, the two
         incompatibilities become one over the union of their versions: fewer to propagate,
-        and shorter explanations.
+        and shorter explanations. When the provider lists the versions of ``name``, the
+        depender set also spans the gaps around ``version`` where no version exists.
         """
         needs: dict[str, VersionSet[V]] = {}
         for dependency in dependencies:
@@ -161,9 +167,11 @@ class _Solver(Generic[V]):
                 dependency.versions if known is None else known.intersection(dependency.versions)
             )
         itself: VersionSet[V] = VersionSet.singleton(version)
+        # A dependency on its own name is about this very version: it stays unstretched.
+        stretch = self._stretch(name, version)
         added: list[int] = []
         for other, versions in needs.items():
-            fact = DependsOn(name, itself, other, versions)
+            fact = DependsOn(name, itself if other == name else stretch, other, versions)
             if other == name or versions.is_empty():
                 ident = self._add_fact(fact)
             else:
@@ -172,7 +180,9 @@ class _Solver(Generic[V]):
                 if previous is not None:
                     earlier = self.store[previous].cause
                     assert isinstance(earlier, DependsOn)
-                    fact = DependsOn(name, earlier.depender_versions.union(itself), other, versions)
+                    fact = DependsOn(
+                        name, earlier.depender_versions.union(stretch), other, versions
+                    )
                     self.retired.add(previous)
                 ident = self._add_fact(fact)
                 if ident is not None:
@@ -180,6 +190,30 @@ class _Solver(Generic[V]):
             if ident is not None:
                 added.append(ident)
         return added
+
+    def _stretch(self, name: str, version: V) -> VersionSet[V]:
+        """``version`` and the gap above it up to the next version of ``name`` that exists
+        (and the gap below it too, for the oldest version); only ``version`` when the
+        provider does not list versions.
+
+        The stretches of the versions of a name partition all versions, each holding one
+        version that exists, so a fact about some versions stays true, over the versions
+        that exist, when said of their stretches: "foo 1 | 2 depends on bar" of foo 1, 2
+        and 3 becomes "foo <3 depends on bar". A stretch holds pre-releases too, so that
+        it covers the sets of dependencies that allow them.
+        """
+        itself: VersionSet[V] = VersionSet.singleton(version)
+        if self.lister is None:
+            return itself
+        existing = self.listed.get(name)
+        if existing is None:
+            existing = self.listed[name] = sorted(set(self.lister.versions(name)))
+        at = bisect.bisect_left(existing, version)
+        if at == len(existing) or existing[at] != version:
+            return itself  # not listed: the gaps around it are not known to be empty
+        lower = None if at == 0 else Bound(version, True)
+        upper = None if at + 1 == len(existing) else Bound(existing[at + 1], False)
+        return itself.union(VersionSet.between(lower, upper))
 
     # -- unit propagation ----------------------------------------------------------------
 

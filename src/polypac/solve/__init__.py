@@ -17,7 +17,7 @@ from polypac.solve.derivation import (
     PackageUnavailable,
     Terms,
 )
-from polypac.solve.explain import collapse_no_versions, explain, readable_versions
+from polypac.solve.explain import collapse_no_versions, explain, readable_versions, simplest_form
 from polypac.solve.provider import (
     Available,
     DependencyProvider,
@@ -27,6 +27,7 @@ from polypac.solve.provider import (
     Reporter,
     ResolutionCancelled,
     Unavailable,
+    VersionLister,
 )
 from polypac.solve.pubgrub import solve
 from polypac.solve.result import Resolution, Unsatisfiable
@@ -53,8 +54,10 @@ __all__ = [
     "Terms",
     "Unavailable",
     "Unsatisfiable",
+    "VersionLister",
     "collapse_no_versions",
     "explain",
     "readable_versions",
+    "simplest_form",
     "solve",
 ]

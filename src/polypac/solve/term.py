@@ -5,10 +5,11 @@ term ``not foo S`` holds when ``foo`` is not selected at a version in ``S`` (inc
 it is not selected at all). Seen as sets over "the version of foo, or nothing", terms form
 an algebra closed under negation, intersection and union::
 
+    >>> from polypac.calculus.model import Ordinal
     >>> from polypac.solve.term import Term
     >>> from polypac.version.sets import VersionSet
-    >>> two = Term.positive(VersionSet.singleton(2))
-    >>> two.holds_for(2), two.negate().holds_for(None)
+    >>> two = Term.positive(VersionSet.singleton(Ordinal(2)))
+    >>> two.holds_for(Ordinal(2)), two.negate().holds_for(None)
     (True, True)
     >>> Term.any().satisfies(two)
     False

@@ -7,9 +7,11 @@ that. A :class:`VersionSet` is therefore a pair of interval unions, one that app
 release versions and one that applies to pre-releases; every operation works on both
 halves at once, so the algebra (complement, intersection, union) stays exact::
 
+    >>> from polypac.version import get_scheme
     >>> from polypac.version.sets import VersionSet
-    >>> evens = VersionSet.singleton(2).union(VersionSet.singleton(4))
-    >>> evens.contains(4), evens.complement().contains(4)
+    >>> v = get_scheme("npm").parse_version
+    >>> two = VersionSet.singleton(v("2.0.0")).union(VersionSet.singleton(v("4.0.0")))
+    >>> two.contains(v("4.0.0")), two.complement().contains(v("4.0.0"))
     (True, False)
 
 A version type only needs a total order and an ``is_prerelease`` property (see

@@ -296,9 +296,11 @@ def version_to_vers(ranges: tuple[str, ...], ecosystem: str, as_json: bool) -> i
 def _register_groups() -> None:
     from polypac.cli._debian import debian
     from polypac.cli._pac import pac
+    from polypac.cli._scan import scan_command
 
     cli.add_command(pac)
     cli.add_command(debian)
+    cli.add_command(scan_command)
 
 
 _register_groups()

@@ -1,0 +1,50 @@
+"""``scan``: read every file that :func:`~polypac.scan.discover.discover` finds, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polypac.inventory import DependencyGraph, LockfileError
+from polypac.scan.discover import discover
+
+__all__ = ["ScanResult", "scan"]
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """The merged graph, the files read, and what could not be read (with where and why)."""
+
+    graph: DependencyGraph = field(default_factory=DependencyGraph)
+    files: list[Path] = field(default_factory=list)
+    errors: list[LockfileError] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file was read without a problem."""
+        return not self.errors and not self.unreadable
+
+
+def scan(root: Path, *, progress: Callable[[Path], None] | None = None) -> ScanResult:
+    """Read every manifest and lockfile under ``root`` into one graph.
+
+    A file that cannot be read or that holds errors is listed, and the scan goes on.
+    ``progress`` is called with each file before it is read.
+    """
+    result = ScanResult()
+    for path, file_format in discover(root):
+        if progress is not None:
+            progress(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            result.unreadable.append((path, str(error)))
+            continue
+        shown = str(path.relative_to(root)) if root.is_dir() else path.name
+        read = file_format.reader(text, source=shown)
+        result.files.append(path)
+        result.graph.merge(read.graph)
+        result.errors.extend(read.errors)
+    return result

@@ -1,0 +1,81 @@
+"""The scan job and ``polypac scan``: discovery, merging, and bad files that do not stop it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from polypac.cli import main
+from polypac.ecosystems.npm import read_package_lock
+from polypac.ecosystems.python import read_uv_lock
+from polypac.scan import discover, scan
+
+FIXTURES = Path(__file__).resolve().parents[1] / "ecosystems"
+UV = FIXTURES / "python" / "fixtures" / "uv"
+NPM = FIXTURES / "npm" / "fixtures" / "demo-app"
+CARGO_LOCK = FIXTURES / "cargo" / "fixtures" / "workspace" / "Cargo.lock"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project mixing Python, JavaScript and Rust, with a node_modules folder to skip."""
+    (tmp_path / "api").mkdir()
+    shutil.copy(UV / "uv.lock", tmp_path / "api" / "uv.lock")
+    shutil.copy(UV / "pyproject.toml", tmp_path / "api" / "pyproject.toml")
+    (tmp_path / "web").mkdir()
+    shutil.copy(NPM / "package-lock.v3.json", tmp_path / "web" / "package-lock.json")
+    shutil.copy(NPM / "package.json", tmp_path / "web" / "package.json")
+    (tmp_path / "web" / "node_modules" / "x").mkdir(parents=True)
+    (tmp_path / "web" / "node_modules" / "x" / "package.json").write_text("{}")
+    (tmp_path / "core").mkdir()
+    shutil.copy(CARGO_LOCK, tmp_path / "core" / "Cargo.lock")
+    return tmp_path
+
+
+def test_discovery_prefers_lockfiles_and_skips_installed_trees(project: Path) -> None:
+    found = [str(path.relative_to(project)) for path, _ in discover(project)]
+    assert found == ["api/uv.lock", "core/Cargo.lock", "web/package-lock.json"]
+
+
+def test_scan_merges_every_lockfile(project: Path) -> None:
+    result = scan(project)
+    assert result.complete
+    uv = read_uv_lock((UV / "uv.lock").read_text(), source="api/uv.lock").graph
+    npm = read_package_lock(
+        (NPM / "package-lock.v3.json").read_text(), source="web/package-lock.json"
+    ).graph
+    assert set(uv.nodes) | set(npm.nodes) <= set(result.graph.nodes)
+    types = {node.purl.type for node in result.graph.nodes.values()}
+    assert {"pypi", "npm", "cargo"} <= types
+    assert any(str(e.declared_at).startswith("web/package-lock.json:") for e in result.graph.edges)
+
+
+def test_a_broken_lockfile_is_listed_and_the_rest_is_read(project: Path) -> None:
+    lock = project / "web" / "package-lock.json"
+    lock.write_text(lock.read_text()[:500])  # truncated
+    result = scan(project)
+    assert not result.complete
+    assert [e.source for e in result.errors] == ["web/package-lock.json"]
+    assert all(e.line for e in result.errors)
+    assert {"pypi", "cargo"} <= {node.purl.type for node in result.graph.nodes.values()}
+
+
+def test_cli_writes_json_and_says_when_a_file_was_unreadable(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = project / "graph.json"
+    assert main(["scan", str(project), "--format", "json", "--output", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert len(data["files"]) == 3
+    assert data["errors"] == []
+    assert any(p["purl"].startswith("pkg:cargo/") for p in data["packages"])
+    (project / "core" / "Cargo.lock").write_text(
+        'version = 3\n[[package]]\nname = "a"\nversion =\n'
+    )
+    assert main(["scan", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "core/Cargo.lock:" in err
+    assert list(project.glob(".graph.json.*")) == []

@@ -79,3 +79,20 @@ def test_cli_writes_json_and_says_when_a_file_was_unreadable(
     err = capsys.readouterr().err
     assert "core/Cargo.lock:" in err
     assert list(project.glob(".graph.json.*")) == []
+
+
+def test_cli_writes_valid_cyclonedx_and_spdx(project: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from spdx_tools.spdx.parser.json import json_parser
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    bom = project / "bom.cdx.json"
+    assert main(["scan", str(project), "--format", "cyclonedx", "--output", str(bom)]) == 0
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(bom.read_text()) is None
+    purls = {c.get("purl") for c in json.loads(bom.read_text())["components"]}
+    assert any(p and p.startswith("pkg:cargo/") for p in purls)
+
+    sbom = project / "bom.spdx.json"
+    assert main(["scan", str(project), "--format", "spdx", "--output", str(sbom)]) == 0
+    assert validate_full_spdx_document(json_parser.parse_from_file(str(sbom))) == []

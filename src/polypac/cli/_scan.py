@@ -81,9 +81,9 @@ def _table(result: ScanResult) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "cyclonedx", "spdx"]),
     default="table",
-    help="How to print the graph.",
+    help="A table for people, polypac's JSON, CycloneDX 1.6 or SPDX 2.3.",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE, atomically.")
 def scan_command(path: Path, output_format: str, output: Path | None) -> int:
@@ -95,12 +95,40 @@ def scan_command(path: Path, output_format: str, output: Path | None) -> int:
     from polypac.scan import scan
 
     result = scan(path)
-    if output_format == "json" or output is not None:
-        text = json.dumps(_data(result, path), indent=2) + "\n"
+    if output_format == "table":
+        _table(result)
+        if output is not None:
+            _write_atomically(output, _document(result, path, "json"))
+    else:
+        text = _document(result, path, output_format)
         if output is not None:
             _write_atomically(output, text)
         else:
             click.echo(text, nl=False)
-    if output_format == "table":
-        _table(result)
+    if output_format != "table" and not result.complete:
+        for problem in [str(e) for e in result.errors] + [
+            f"{p}: {w}" for p, w in result.unreadable
+        ]:
+            click.echo(problem, err=True)
     return 0 if result.complete else EXIT_INCOMPLETE
+
+
+def _document(result: ScanResult, root: Path, output_format: str) -> str:
+    """The scan as a document in ``output_format`` (json, cyclonedx or spdx)."""
+    name = root.resolve().name or "project"
+    if output_format == "cyclonedx":
+        from polypac.sinks.cyclonedx import to_cyclonedx
+
+        return to_cyclonedx(result.graph, project_name=name) + "\n"
+    if output_format == "spdx":
+        import uuid
+        from datetime import UTC, datetime
+
+        from polypac.sinks.spdx import to_spdx
+
+        digest = uuid.uuid5(uuid.NAMESPACE_URL, "\n".join(sorted(result.graph.nodes)))
+        namespace = f"https://spdx.org/spdxdocs/polypac-{name}-{digest}"
+        return (
+            to_spdx(result.graph, name=name, namespace=namespace, created=datetime.now(UTC)) + "\n"
+        )
+    return json.dumps(_data(result, root), indent=2) + "\n"

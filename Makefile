@@ -18,8 +18,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+DEMO_STORE := $(VENV)/demo-vulns.sqlite3
+
 demo: $(VENV)/.installed
 	$(BIN)/polypac demo
+	@if [ -d "$(SHARED)/anchors/osv" ]; then \
+	    $(BIN)/polypac vuln import --replace --store $(DEMO_STORE) \
+	        "$(SHARED)/anchors/osv/pypa/vulns" "$(SHARED)/anchors/osv/rustsec/crates"; fi
+	$(BIN)/polypac scan examples/mixed-project --store $(DEMO_STORE)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -96,3 +96,31 @@ def test_cli_writes_valid_cyclonedx_and_spdx(project: Path) -> None:
     sbom = project / "bom.spdx.json"
     assert main(["scan", str(project), "--format", "spdx", "--output", str(sbom)]) == 0
     assert validate_full_spdx_document(json_parser.parse_from_file(str(sbom))) == []
+
+
+def test_scan_matches_imported_advisories_and_fails_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import anchor
+
+    store = tmp_path / "vulns.sqlite3"
+    advisories = anchor("osv", "pypa", "vulns", "requests")
+    assert main(["vuln", "import", "--store", str(store), str(advisories)]) == 0
+    assert capsys.readouterr().out.startswith(f"{len(list(advisories.iterdir()))} records imported")
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests==2.19.0\n")
+    argv = ["scan", str(project), "--store", str(store), "--format", "json"]
+    assert main(argv) == 0
+    found = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    assert {"PYSEC-2018-28", "PYSEC-2023-74"} <= {v["id"] for v in found}
+    assert {v["purl"] for v in found} == {"pkg:pypi/requests@2.19.0"}
+    assert main([*argv, "--fail-on", "any"]) == 1
+    assert main(["vuln", "match", "--store", str(store), "pkg:pypi/requests@2.32.3"]) == 0
+
+
+def test_scan_without_vulnerability_data_says_how_to_get_it(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", str(project), "--store", str(tmp_path / "none.sqlite3")]) == 0
+    assert "hint: load OSV records with `polypac vuln import PATH...`" in capsys.readouterr().err

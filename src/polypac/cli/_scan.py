@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["scan_command"]
 
 EXIT_INCOMPLETE = 2
+EXIT_FOUND = 1
+SEVERITY_RANK = {"any": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+_DATABASE_SEVERITY = {"low": 1, "moderate": 2, "medium": 2, "high": 3, "critical": 4}
 
 
 def _data(result: ScanResult, root: Path) -> dict[str, Any]:
@@ -36,6 +39,18 @@ def _data(result: ScanResult, root: Path) -> dict[str, Any]:
                 "declared_at": str(e.declared_at) if e.declared_at else None,
             }
             for e in graph.edges
+        ],
+        "vulnerabilities": [
+            {
+                "purl": purl,
+                "id": f.id,
+                "aliases": list(f.aliases),
+                "summary": f.summary,
+                "severity": f.database_severity,
+                "fixed": list(f.fixed),
+            }
+            for purl, findings in sorted(result.findings.items())
+            for f in findings
         ],
         "errors": [{"file": e.source, "line": e.line, "message": e.problem} for e in result.errors]
         + [{"file": str(p), "line": None, "message": why} for p, why in result.unreadable],
@@ -68,6 +83,16 @@ def _table(result: ScanResult) -> None:
         f"{len(packages)} packages, {len(graph.edges)} dependencies ({direct} direct), "
         f"{len(graph.roots)} projects"
     )
+    if result.findings:
+        vulns = Table(title="known vulnerabilities")
+        for header in ("package", "advisory", "aliases", "fixed in"):
+            vulns.add_column(header, overflow="fold")
+        for purl, findings in sorted(result.findings.items()):
+            for f in findings:
+                vulns.add_row(purl, f.id, ", ".join(f.aliases), ", ".join(f.fixed))
+        console.print(vulns)
+    count = sum(len(f) for f in result.findings.values())
+    console.print(f"{count} known vulnerabilities in {len(result.findings)} packages")
     problems = [str(e) for e in result.errors] + [f"{p}: {why}" for p, why in result.unreadable]
     if problems:
         errors = Console(stderr=True)
@@ -86,15 +111,37 @@ def _table(result: ScanResult) -> None:
     help="A table for people, polypac's JSON, CycloneDX 1.6 or SPDX 2.3.",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE, atomically.")
-def scan_command(path: Path, output_format: str, output: Path | None) -> int:
-    """Read every manifest and lockfile under PATH into one PURL-keyed dependency graph.
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(SEVERITY_RANK)),
+    help="Exit 1 when a vulnerability of at least this severity is found ('any': any at all).",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    help="The vulnerability store (default: $XDG_CACHE_HOME/polypac/vulns.sqlite3).",
+)
+def scan_command(
+    path: Path, output_format: str, output: Path | None, fail_on: str | None, store: Path | None
+) -> int:
+    """Read every manifest and lockfile under PATH into one PURL-keyed dependency graph,
+    and match it against the vulnerabilities imported with `polypac vuln import`.
 
-    Exit 2 when some file could not be read (each is listed with its line and problem); the
-    rest is still read.
+    Exit 2 when some file could not be read (each is listed with its line and problem; the
+    rest is still read), else 1 when --fail-on found a vulnerability, else 0.
     """
     from polypac.scan import scan
+    from polypac.vuln.store import VulnStore
 
-    result = scan(path)
+    vulnerabilities: VulnStore | None = VulnStore(store)
+    if vulnerabilities is not None and not vulnerabilities.path.exists():
+        click.echo(
+            f"note: no vulnerability data at {vulnerabilities.path}\n"
+            "hint: load OSV records with `polypac vuln import PATH...`",
+            err=True,
+        )
+        vulnerabilities = None
+    result = scan(path, vulnerabilities=vulnerabilities)
     if output_format == "table":
         _table(result)
         if output is not None:
@@ -110,16 +157,49 @@ def scan_command(path: Path, output_format: str, output: Path | None) -> int:
             f"{p}: {w}" for p, w in result.unreadable
         ]:
             click.echo(problem, err=True)
-    return 0 if result.complete else EXIT_INCOMPLETE
+    if not result.complete:
+        return EXIT_INCOMPLETE
+    return EXIT_FOUND if fail_on is not None and _fails(result, fail_on) else 0
+
+
+def _fails(result: ScanResult, fail_on: str) -> bool:
+    """Whether a finding reaches ``fail_on``. A finding whose record gives no severity
+    reaches only ``any``: the CVSS vector is not scored here."""
+    threshold = SEVERITY_RANK[fail_on]
+    for findings in result.findings.values():
+        for f in findings:
+            rank = _DATABASE_SEVERITY.get((f.database_severity or "").lower(), 0)
+            if threshold == 0 or rank >= threshold:
+                return True
+    return False
+
+
+def _cyclonedx_severity(database_severity: str | None) -> str | None:
+    word = (database_severity or "").lower()
+    if word == "moderate":
+        return "medium"
+    return word if word in {"low", "medium", "high", "critical"} else None
 
 
 def _document(result: ScanResult, root: Path, output_format: str) -> str:
     """The scan as a document in ``output_format`` (json, cyclonedx or spdx)."""
     name = root.resolve().name or "project"
     if output_format == "cyclonedx":
-        from polypac.sinks.cyclonedx import to_cyclonedx
+        from polypac.sinks.cyclonedx import VulnerabilityRecord, to_cyclonedx
 
-        return to_cyclonedx(result.graph, project_name=name) + "\n"
+        records = [
+            VulnerabilityRecord(
+                id=f.id,
+                aliases=f.aliases,
+                summary=f.summary or None,
+                affected_purl=purl,
+                fixed_versions=f.fixed,
+                severity=_cyclonedx_severity(f.database_severity),
+            )
+            for purl, findings in sorted(result.findings.items())
+            for f in findings
+        ]
+        return to_cyclonedx(result.graph, vulnerabilities=records, project_name=name) + "\n"
     if output_format == "spdx":
         import uuid
         from datetime import UTC, datetime

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from polypac.inventory import DependencyGraph, LockfileError
 from polypac.scan.discover import discover
+
+if TYPE_CHECKING:
+    from polypac.vuln.match import Finding
+    from polypac.vuln.store import VulnStore
 
 __all__ = ["ScanResult", "scan"]
 
@@ -20,6 +25,7 @@ class ScanResult:
     files: list[Path] = field(default_factory=list)
     errors: list[LockfileError] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -27,11 +33,17 @@ class ScanResult:
         return not self.errors and not self.unreadable
 
 
-def scan(root: Path, *, progress: Callable[[Path], None] | None = None) -> ScanResult:
+def scan(
+    root: Path,
+    *,
+    vulnerabilities: VulnStore | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> ScanResult:
     """Read every manifest and lockfile under ``root`` into one graph.
 
     A file that cannot be read or that holds errors is listed, and the scan goes on.
-    ``progress`` is called with each file before it is read.
+    With a ``vulnerabilities`` store, every package with a version is matched against it
+    (``findings``, keyed by PURL). ``progress`` is called with each file before it is read.
     """
     result = ScanResult()
     for path, file_format in discover(root):
@@ -47,4 +59,8 @@ def scan(root: Path, *, progress: Callable[[Path], None] | None = None) -> ScanR
         result.files.append(path)
         result.graph.merge(read.graph)
         result.errors.extend(read.errors)
+    if vulnerabilities is not None:
+        for key, node in sorted(result.graph.nodes.items()):
+            if node.purl.version and (found := vulnerabilities.match(node.purl)):
+                result.findings[key] = found
     return result

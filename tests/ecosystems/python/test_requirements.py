@@ -189,4 +189,6 @@ def test_fuzz_truncated_and_deleted_lines(cut: int, dropped: list[int]) -> None:
 
 def test_deep_marker_is_an_error_not_a_crash() -> None:
     (error,) = read_requirements("idna ; " + "(" * 50_000, source="r.txt").errors
-    assert error.problem == "marker nested too deeply"
+    # packaging before 26.4 recursed until Python's limit; since then it refuses deep nesting
+    assert error.line == 1
+    assert "too deeply" in error.problem or "levels deep" in error.problem

@@ -141,3 +141,13 @@ def test_default_path_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert VulnStore().path == default_path()
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_path() == Path.home() / ".cache" / "polypac" / "vulns.sqlite3"
+
+
+def test_a_relative_store_path_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from polypac.purl import parse_purl
+    from polypac.vuln.store import VulnStore
+
+    monkeypatch.chdir(tmp_path)
+    store = VulnStore("relative.sqlite3")
+    store.import_records([])
+    assert store.match(parse_purl("pkg:pypi/requests@2.19.0")) == []

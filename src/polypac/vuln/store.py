@@ -83,7 +83,8 @@ class VulnStore:
     """OSV records on disk: import them from files, match package versions against them."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_path()
+        # absolute: the store is opened read-only through a file URI, which a relative path has not
+        self.path = (Path(path) if path is not None else default_path()).absolute()
 
     def import_records(self, paths: Iterable[str | Path], *, replace: bool = False) -> ImportReport:
         """Add the records under ``paths`` (files, folders, zips), or start over if ``replace``.

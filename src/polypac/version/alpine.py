@@ -19,7 +19,6 @@ letter, and a number is newest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -59,7 +58,7 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _HEX = "0123456789abcdef"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class AlpineVersion:
     """One apk version, kept as written; equal versions (``1.0`` and ``01.0``) compare and
     hash alike."""
@@ -72,26 +71,6 @@ class AlpineVersion:
         """Always false: apk relations order ``_alpha``..``_rc`` among releases and do not set
         them apart."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, AlpineVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, AlpineVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, AlpineVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, AlpineVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         return self.text

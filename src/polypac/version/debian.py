@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -117,7 +116,7 @@ def compare_string(a: str, b: str) -> int:
     return 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class DebianVersion:
     """One Debian version: ``epoch``, ``upstream`` and ``revision`` (``""`` when absent).
 
@@ -140,26 +139,6 @@ class DebianVersion:
     def is_prerelease(self) -> bool:
         """Always false: Debian ranges do not set pre-releases apart (``~`` only orders)."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, DebianVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, DebianVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, DebianVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, DebianVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         head = f"{self.epoch}:" if self.has_epoch else ""

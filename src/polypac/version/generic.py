@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -89,7 +88,7 @@ def _check_text(text: str, what: str) -> None:
             raise InvalidVersion(text, offset, "a version must be valid Unicode", what=what)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class GenericVersion:
     """A version of no particular ecosystem, as written; versions made of the same runs
     (``1.0-RC1`` and ``1.0.rc1``) compare and hash alike."""
@@ -101,26 +100,6 @@ class GenericVersion:
     def is_prerelease(self) -> bool:
         """Always false: with no ecosystem there are no rules that set pre-releases apart."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, GenericVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, GenericVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, GenericVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, GenericVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         return self.text

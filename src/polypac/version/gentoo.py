@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidRange, InvalidVersion
 from polypac.version._relations import (
@@ -49,7 +48,7 @@ _SUFFIX_END = (4,)  # between _rc and _p: an extra _p suffix wins, any other los
 _ABOVE_ALL = float("inf")  # a revision above every real one: the top of a version's revisions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class GentooVersion:
     """One ebuild version as written; versions PMS finds equal (``1.0-r0`` and ``1.0``,
     ``1.010`` and ``1.01``) compare and hash alike.
@@ -73,26 +72,6 @@ class GentooVersion:
     def without_revision(self) -> str:
         """The version with its ``-rN`` cut off."""
         return self.text.partition("-r")[0]
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, GentooVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, GentooVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, GentooVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, GentooVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         return self.text

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -60,7 +59,7 @@ def _key(text: str) -> tuple[object, ...]:
     return tuple(key)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``key`` alone
 class NixVersion:
     """One Nix version as written; versions Nix finds equal compare and hash alike."""
 
@@ -71,26 +70,6 @@ class NixVersion:
     def is_prerelease(self) -> bool:
         """Always false: ``pre`` only orders; Nix has no ranges to set it apart in."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, NixVersion):
-            return NotImplemented
-        return self.key < other.key
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, NixVersion):
-            return NotImplemented
-        return self.key <= other.key
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, NixVersion):
-            return NotImplemented
-        return self.key > other.key
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, NixVersion):
-            return NotImplemented
-        return self.key >= other.key
 
     def __str__(self) -> str:
         return self.text

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from polypac.errors import InvalidVersion
 from polypac.version._relations import (
@@ -58,7 +57,7 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + day_of_era - 719468
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)  # ordered and equal by ``seconds`` alone
 class DatetimeVersion:
     """One timestamp as written; ``seconds`` since 1970-01-01T00:00:00Z (a fraction when
     the timestamp has one) is what compares, hashes and decides equality."""
@@ -70,26 +69,6 @@ class DatetimeVersion:
     def is_prerelease(self) -> bool:
         """Always false: timestamps have no pre-releases."""
         return False
-
-    def __lt__(self, other: Any) -> bool:
-        if not isinstance(other, DatetimeVersion):
-            return NotImplemented
-        return self.seconds < other.seconds
-
-    def __le__(self, other: Any) -> bool:
-        if not isinstance(other, DatetimeVersion):
-            return NotImplemented
-        return self.seconds <= other.seconds
-
-    def __gt__(self, other: Any) -> bool:
-        if not isinstance(other, DatetimeVersion):
-            return NotImplemented
-        return self.seconds > other.seconds
-
-    def __ge__(self, other: Any) -> bool:
-        if not isinstance(other, DatetimeVersion):
-            return NotImplemented
-        return self.seconds >= other.seconds
 
     def __str__(self) -> str:
         return self.text

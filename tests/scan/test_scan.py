@@ -124,3 +124,44 @@ def test_scan_without_vulnerability_data_says_how_to_get_it(
 ) -> None:
     assert main(["scan", str(project), "--store", str(tmp_path / "none.sqlite3")]) == 0
     assert "hint: load OSV records with `polypac vuln import PATH...`" in capsys.readouterr().err
+
+
+def test_progress_is_told_every_file_with_counts(project: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    scan(project, progress=lambda path, done, total: seen.append((path.name, done, total)))
+    assert seen == [("uv.lock", 0, 3), ("Cargo.lock", 1, 3), ("package-lock.json", 2, 3)]
+
+
+def test_scan_writes_openvex_statements_for_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import anchor
+    from tests.sinks.test_openvex import _check_openvex
+
+    store = tmp_path / "vulns.sqlite3"
+    assert main(["vuln", "import", "--store", str(store), str(anchor("osv", "pypa"))]) == 0
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests==2.19.0\nurllib3==1.26.4\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    capsys.readouterr()
+    argv = ["scan", str(project), "--store", str(store), "--format"]
+    assert main([*argv, "openvex"]) == 0
+    first = capsys.readouterr().out
+    document = json.loads(first)
+    _check_openvex(document)
+    assert document["timestamp"] == "2026-01-01T00:00:00Z"
+    assert main([*argv, "json"]) == 0
+    found = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    statements = {
+        (s["vulnerability"]["name"], s["products"][0]["@id"]) for s in document["statements"]
+    }
+    assert statements == {(v["id"], v["purl"]) for v in found}
+    assert len(statements) > 2
+    requests = next(
+        s for s in document["statements"] if s["vulnerability"]["name"] == "PYSEC-2018-28"
+    )
+    assert requests["status"] == "affected"
+    assert requests["action_statement"].startswith("Update to a fixed version: 2.20.0")
+    assert main([*argv, "openvex"]) == 0
+    assert capsys.readouterr().out == first  # the same scan, the same document

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +18,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from polypac.scan import ScanResult
+    from polypac.sinks.openvex import VexStatement
 
 __all__ = ["scan_command"]
 
@@ -106,9 +110,9 @@ def _table(result: ScanResult) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json", "cyclonedx", "spdx"]),
+    type=click.Choice(["table", "json", "cyclonedx", "spdx", "openvex"]),
     default="table",
-    help="A table for people, polypac's JSON, CycloneDX 1.6 or SPDX 2.3.",
+    help="A table for people, polypac's JSON, CycloneDX 1.6, SPDX 2.3 or OpenVEX 0.2.",
 )
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE, atomically.")
 @click.option(
@@ -141,7 +145,8 @@ def scan_command(
             err=True,
         )
         vulnerabilities = None
-    result = scan(path, vulnerabilities=vulnerabilities)
+    with _progress_bar() as progress:
+        result = scan(path, vulnerabilities=vulnerabilities, progress=progress)
     if output_format == "table":
         _table(result)
         if output is not None:
@@ -162,6 +167,38 @@ def scan_command(
     return EXIT_FOUND if fail_on is not None and _fails(result, fail_on) else 0
 
 
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[Path, int, int], None] | None]:
+    """A progress bar on stderr while files are read, when stderr is a terminal."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("reading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(path: Path, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=path.name)
+
+        yield advance
+
+
+def _timestamp() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds can reproduce documents."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
 def _fails(result: ScanResult, fail_on: str) -> bool:
     """Whether a finding reaches ``fail_on``. A finding whose record gives no severity
     reaches only ``any``: the CVSS vector is not scored here."""
@@ -174,6 +211,33 @@ def _fails(result: ScanResult, fail_on: str) -> bool:
     return False
 
 
+def _vex_statements(result: ScanResult) -> list[VexStatement]:
+    """One statement per finding: ``affected`` with what to do, or ``under_investigation``
+    where the record lists the version but its scheme could not be read to be sure."""
+    from polypac.sinks.openvex import VexStatement, VexStatus
+    from polypac.vuln.match import Verdict
+
+    statements = []
+    for purl, findings in sorted(result.findings.items()):
+        for f in findings:
+            if f.verdict is Verdict.POSSIBLY:
+                statements.append(
+                    VexStatement(f.id, purl, VexStatus.UNDER_INVESTIGATION, aliases=f.aliases)
+                )
+                continue
+            action = (
+                f"Update to a fixed version: {', '.join(f.fixed)}."
+                if f.fixed
+                else "No fixed version is recorded: remove or replace the package."
+            )
+            statements.append(
+                VexStatement(
+                    f.id, purl, VexStatus.AFFECTED, action_statement=action, aliases=f.aliases
+                )
+            )
+    return statements
+
+
 def _cyclonedx_severity(database_severity: str | None) -> str | None:
     word = (database_severity or "").lower()
     if word == "moderate":
@@ -182,7 +246,7 @@ def _cyclonedx_severity(database_severity: str | None) -> str | None:
 
 
 def _document(result: ScanResult, root: Path, output_format: str) -> str:
-    """The scan as a document in ``output_format`` (json, cyclonedx or spdx)."""
+    """The scan as a document in ``output_format`` (json, cyclonedx, spdx or openvex)."""
     name = root.resolve().name or "project"
     if output_format == "cyclonedx":
         from polypac.sinks.cyclonedx import VulnerabilityRecord, to_cyclonedx
@@ -202,13 +266,14 @@ def _document(result: ScanResult, root: Path, output_format: str) -> str:
         return to_cyclonedx(result.graph, vulnerabilities=records, project_name=name) + "\n"
     if output_format == "spdx":
         import uuid
-        from datetime import UTC, datetime
 
         from polypac.sinks.spdx import to_spdx
 
         digest = uuid.uuid5(uuid.NAMESPACE_URL, "\n".join(sorted(result.graph.nodes)))
         namespace = f"https://spdx.org/spdxdocs/polypac-{name}-{digest}"
-        return (
-            to_spdx(result.graph, name=name, namespace=namespace, created=datetime.now(UTC)) + "\n"
-        )
+        return to_spdx(result.graph, name=name, namespace=namespace, created=_timestamp()) + "\n"
+    if output_format == "openvex":
+        from polypac.sinks.openvex import to_openvex
+
+        return to_openvex(_vex_statements(result), author="polypac", timestamp=_timestamp())
     return json.dumps(_data(result, root), indent=2) + "\n"

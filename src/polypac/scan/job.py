@@ -37,18 +37,20 @@ def scan(
     root: Path,
     *,
     vulnerabilities: VulnStore | None = None,
-    progress: Callable[[Path], None] | None = None,
+    progress: Callable[[Path, int, int], None] | None = None,
 ) -> ScanResult:
     """Read every manifest and lockfile under ``root`` into one graph.
 
     A file that cannot be read or that holds errors is listed, and the scan goes on.
     With a ``vulnerabilities`` store, every package with a version is matched against it
-    (``findings``, keyed by PURL). ``progress`` is called with each file before it is read.
+    (``findings``, keyed by PURL). ``progress`` is called before each file is read with
+    the file, how many were read before it, and how many there are.
     """
     result = ScanResult()
-    for path, file_format in discover(root):
+    to_read = list(discover(root))
+    for done, (path, file_format) in enumerate(to_read):
         if progress is not None:
-            progress(path)
+            progress(path, done, len(to_read))
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:

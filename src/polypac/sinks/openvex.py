@@ -64,6 +64,7 @@ class VexStatement:
     status: VexStatus
     justification: Justification | None = None
     action_statement: str | None = None
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         where = f"statement on {self.vulnerability} for {self.product}"
@@ -80,8 +81,11 @@ class VexStatement:
 
     def to_json(self) -> dict[str, object]:
         """The statement as OpenVEX JSON (a dict in the spec's field names)."""
+        vulnerability: dict[str, object] = {"name": self.vulnerability}
+        if self.aliases:
+            vulnerability["aliases"] = sorted(self.aliases)
         data: dict[str, object] = {
-            "vulnerability": {"name": self.vulnerability},
+            "vulnerability": vulnerability,
             "products": [{"@id": self.product}],
             "status": self.status.value,
         }

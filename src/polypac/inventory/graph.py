@@ -99,6 +99,7 @@ class DependencyGraph:
     edges: list[Edge] = field(default_factory=list)
     roots: set[str] = field(default_factory=set)
     _edge_keys: set[tuple[str, str, Scope]] = field(default_factory=set, repr=False)
+    _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
 
     def add_node(self, purl: PackageURL, *, root: bool = False) -> Node:
         """The node for ``purl``, added if new."""
@@ -124,7 +125,11 @@ class DependencyGraph:
         if identity in self._edge_keys:
             return
         self._edge_keys.add(identity)
-        self.edges.append(Edge(parent.key, child.key, scope, direct, declared_at))
+        self._append(Edge(parent.key, child.key, scope, direct, declared_at))
+
+    def _append(self, edge: Edge) -> None:
+        self.edges.append(edge)
+        self._out.setdefault(edge.parent, []).append(edge)
 
     def merge(self, other: DependencyGraph) -> None:
         """Add every node, edge and root of ``other``."""
@@ -135,11 +140,11 @@ class DependencyGraph:
             identity = (edge.parent, edge.child, edge.scope)
             if identity not in self._edge_keys:
                 self._edge_keys.add(identity)
-                self.edges.append(edge)
+                self._append(edge)
 
     def children(self, key: str) -> Iterator[Edge]:
         """The edges out of the node ``key``."""
-        return (edge for edge in self.edges if edge.parent == key)
+        return iter(self._out.get(key, ()))
 
 
 @dataclass(slots=True)

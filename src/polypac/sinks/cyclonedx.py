@@ -31,6 +31,7 @@ import packageurl
 from cyclonedx.model import Property
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentScope, ComponentType
+from cyclonedx.model.dependency import Dependable, Dependency
 from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus
 from cyclonedx.model.vulnerability import (
     BomTarget,
@@ -150,15 +151,44 @@ def to_cyclonedx(
     if timestamp is None:
         bom.metadata.timestamp = None  # type: ignore[assignment]  # the lib defaults to now
     bom.metadata.tools.components.clear()  # the lib's own version would vary the output
-    if len(roots) > 1:
-        bom.register_dependency(project, [components[key] for key in roots])
     children: dict[str, set[str]] = {key: set() for key in graph.nodes}
     for edge in graph.edges:
         children[edge.parent].add(edge.child)
     every = {**components, project.bom_ref.value or "": project}
-    for key in sorted(children):
-        bom.register_dependency(every[key], [every[child] for child in sorted(children[key])])
+    dependencies = [
+        Dependency(every[key].bom_ref, [Dependency(every[c].bom_ref) for c in children[key]])
+        for key in children
+    ]
+    if len(roots) > 1:
+        below = [Dependency(every[key].bom_ref) for key in roots]
+        dependencies.append(Dependency(project.bom_ref, below))
+    bom.dependencies = dependencies
+    _index_dependencies(bom)
     return JsonV1Dot6(bom).output_as_string(indent=2)
+
+
+def _index_dependencies(bom: Bom) -> None:
+    """Give ``bom`` a ``register_dependency`` that finds a target's entry through a
+    dictionary. The library's own method scans every entry, and its JSON writer calls it
+    once per component, so writing n components took time in n squared (6.5 s of 7.6 s
+    for 2,543 components and 9,508 edges, see docs/benchmarks.md). A subclass would not
+    do: the library's serializer knows its own classes only."""
+    index = {entry.ref: entry for entry in bom.dependencies}
+
+    def register_dependency(
+        target: Dependable, depends_on: Iterable[Dependable] | None = None
+    ) -> None:
+        entry = index.get(target.bom_ref)
+        if entry is None:
+            entry = index[target.bom_ref] = Dependency(target.bom_ref)
+            bom.dependencies.add(entry)
+        if depends_on:
+            below = list(depends_on)
+            entry.dependencies.update(Dependency(d.bom_ref) for d in below)
+            for item in below:
+                register_dependency(item)
+
+    setattr(bom, "register_dependency", register_dependency)  # noqa: B010  # a method
 
 
 def _component(

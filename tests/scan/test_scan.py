@@ -12,6 +12,7 @@ from polypac.cli import main
 from polypac.ecosystems.npm import read_package_lock
 from polypac.ecosystems.python import read_uv_lock
 from polypac.scan import discover, scan
+from tests.vuln.test_osv_api import FakeOsv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ecosystems"
 UV = FIXTURES / "python" / "fixtures" / "uv"
@@ -165,3 +166,30 @@ def test_scan_writes_openvex_statements_for_findings(
     assert requests["action_statement"].startswith("Update to a fixed version: 2.20.0")
     assert main([*argv, "openvex"]) == 0
     assert capsys.readouterr().out == first  # the same scan, the same document
+
+
+def test_online_scan_asks_the_osv_api_and_finds_what_the_store_finds(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeOsv,
+) -> None:
+    from tests.conftest import anchor
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests==2.19.0\njinja2==2.4.1\n")
+    store = tmp_path / "vulns.sqlite3"
+    assert main(["vuln", "import", "--store", str(store), str(anchor("osv", "pypa"))]) == 0
+    capsys.readouterr()
+    assert main(["scan", str(project), "--store", str(store), "--format", "json"]) == 0
+    offline = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    assert len(offline) > 3
+    monkeypatch.setenv("POLYPAC_OSV_URL", fake.url)
+    assert main(["scan", str(project), "--online", "--format", "json"]) == 0
+    online = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    assert online == offline
+    assert fake.count("querybatch") == 1
+    monkeypatch.setenv("POLYPAC_OSV_URL", fake.url + "/broken")
+    assert main(["scan", str(project), "--online"]) == 2
+    assert f"OSV API {fake.url}/broken/v1/querybatch" in capsys.readouterr().err

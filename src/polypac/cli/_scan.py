@@ -19,13 +19,13 @@ from rich.table import Table
 if TYPE_CHECKING:
     from polypac.scan import ScanResult
     from polypac.sinks.openvex import VexStatement
+    from polypac.vuln.match import Finding
 
 __all__ = ["scan_command"]
 
 EXIT_INCOMPLETE = 2
 EXIT_FOUND = 1
 SEVERITY_RANK = {"any": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-_DATABASE_SEVERITY = {"low": 1, "moderate": 2, "medium": 2, "high": 3, "critical": 4}
 
 
 def _data(result: ScanResult, root: Path) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def _data(result: ScanResult, root: Path) -> dict[str, Any]:
                 "id": f.id,
                 "aliases": list(f.aliases),
                 "summary": f.summary,
-                "severity": f.database_severity,
+                "severity": _severity_word(f),
                 "fixed": list(f.fixed),
             }
             for purl, findings in sorted(result.findings.items())
@@ -125,8 +125,18 @@ def _table(result: ScanResult) -> None:
     type=click.Path(path_type=Path),
     help="The vulnerability store (default: $XDG_CACHE_HOME/polypac/vulns.sqlite3).",
 )
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Ask the OSV API (api.osv.dev, or $POLYPAC_OSV_URL) instead of the local store.",
+)
 def scan_command(
-    path: Path, output_format: str, output: Path | None, fail_on: str | None, store: Path | None
+    path: Path,
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    store: Path | None,
+    online: bool,
 ) -> int:
     """Read every manifest and lockfile under PATH into one PURL-keyed dependency graph,
     and match it against the vulnerabilities imported with `polypac vuln import`.
@@ -137,7 +147,7 @@ def scan_command(
     from polypac.scan import scan
     from polypac.vuln.store import VulnStore
 
-    vulnerabilities: VulnStore | None = VulnStore(store)
+    vulnerabilities: VulnStore | None = None if online else VulnStore(store)
     if vulnerabilities is not None and not vulnerabilities.path.exists():
         click.echo(
             f"note: no vulnerability data at {vulnerabilities.path}\n"
@@ -147,6 +157,13 @@ def scan_command(
         vulnerabilities = None
     with _progress_bar() as progress:
         result = scan(path, vulnerabilities=vulnerabilities, progress=progress)
+    if online:
+        from polypac.vuln.osv_api import OsvClient
+
+        versioned = [key for key, node in result.graph.nodes.items() if node.purl.version]
+        result.findings = {
+            key: found for key, found in sorted(OsvClient().findings(versioned).items()) if found
+        }
     if output_format == "table":
         _table(result)
         if output is not None:
@@ -199,14 +216,24 @@ def _timestamp() -> datetime:
     return datetime.now(UTC)
 
 
+def _severity_word(found: Finding) -> str | None:
+    """The finding's level: the database's word, else its highest CVSS score's rating."""
+    from polypac.vuln.severity import rate
+
+    level = rate(found).level
+    return None if level is None else str(level)
+
+
 def _fails(result: ScanResult, fail_on: str) -> bool:
-    """Whether a finding reaches ``fail_on``. A finding whose record gives no severity
-    reaches only ``any``: the CVSS vector is not scored here."""
+    """Whether a finding reaches ``fail_on``. A finding whose record gives neither a
+    severity word nor a CVSS vector that scores reaches only ``any``."""
+    from polypac.vuln.severity import rate
+
     threshold = SEVERITY_RANK[fail_on]
     for findings in result.findings.values():
         for f in findings:
-            rank = _DATABASE_SEVERITY.get((f.database_severity or "").lower(), 0)
-            if threshold == 0 or rank >= threshold:
+            level = rate(f).level
+            if threshold == 0 or (level is not None and int(level) >= threshold):
                 return True
     return False
 
@@ -238,13 +265,6 @@ def _vex_statements(result: ScanResult) -> list[VexStatement]:
     return statements
 
 
-def _cyclonedx_severity(database_severity: str | None) -> str | None:
-    word = (database_severity or "").lower()
-    if word == "moderate":
-        return "medium"
-    return word if word in {"low", "medium", "high", "critical"} else None
-
-
 def _document(result: ScanResult, root: Path, output_format: str) -> str:
     """The scan as a document in ``output_format`` (json, cyclonedx, spdx or openvex)."""
     name = root.resolve().name or "project"
@@ -258,7 +278,7 @@ def _document(result: ScanResult, root: Path, output_format: str) -> str:
                 summary=f.summary or None,
                 affected_purl=purl,
                 fixed_versions=f.fixed,
-                severity=_cyclonedx_severity(f.database_severity),
+                severity=_severity_word(f),
             )
             for purl, findings in sorted(result.findings.items())
             for f in findings

@@ -11,6 +11,7 @@ from polypac.inventory.graph import (
     ReadResult,
     Scope,
 )
+from polypac.inventory.sbom import read_cyclonedx_json, read_spdx_json
 
 __all__ = [
     "DependencyGraph",
@@ -20,4 +21,6 @@ __all__ = [
     "Node",
     "ReadResult",
     "Scope",
+    "read_cyclonedx_json",
+    "read_spdx_json",
 ]

@@ -52,12 +52,15 @@ def scan(
         if progress is not None:
             progress(path, done, len(to_read))
         try:
-            text = path.read_text(encoding="utf-8")
+            if file_format.reads_folder:
+                folder = path if path.is_dir() else path.parent
+                read = file_format.reader(folder, source=_shown(folder, root))
+            else:
+                text = path.read_text(encoding="utf-8")
+                read = file_format.reader(text, source=_shown(path, root))
         except (OSError, UnicodeDecodeError) as error:
             result.unreadable.append((path, str(error)))
             continue
-        shown = str(path.relative_to(root)) if root.is_dir() else path.name
-        read = file_format.reader(text, source=shown)
         result.files.append(path)
         result.graph.merge(read.graph)
         result.errors.extend(read.errors)
@@ -66,3 +69,8 @@ def scan(
             if node.purl.version and (found := vulnerabilities.match(node.purl)):
                 result.findings[key] = found
     return result
+
+
+def _shown(path: Path, root: Path) -> str:
+    """How a file is named in locations: relative to the scanned folder."""
+    return path.relative_to(root).as_posix() if root.is_dir() and path != root else path.name

@@ -102,3 +102,53 @@ def test_fuzz_truncated_and_deleted_lines(tool: str, cut: int, dropped: int) -> 
     kept = "\n".join(line for index, line in enumerate(lines) if index != dropped)
     result = read_pyproject(kept, source="pyproject.toml")
     assert all(isinstance(error, LockfileError) for error in result.errors)
+
+
+_EXTERNAL = """\
+[project]
+name = "scipy-like"
+version = "1.0"
+
+[external]
+build-requires = [
+  "dep:virtual/compiler/c",
+  "dep:virtual/compiler/fortran",
+  "dep:generic/ninja",
+]
+host-requires = [
+  "dep:generic/openblas>=0.3",
+  "pkg:deb/debian/libssl-dev",
+]
+dependencies = ["dep:generic/libgfortran"]
+
+[external.optional-dependencies]
+gpu = ["dep:generic/cuda-toolkit"]
+"""
+
+
+def test_pep_725_external_dependencies_become_system_build_and_optional_edges() -> None:
+    result = read_pyproject(_EXTERNAL, source="pyproject.toml")
+    assert result.errors == []
+    got = {(e.child, e.scope.value, str(e.declared_at)) for e in result.graph.edges}
+    assert got == {
+        ("pkg:generic/virtual/compiler/c", "build", "pyproject.toml:7"),
+        ("pkg:generic/virtual/compiler/fortran", "build", "pyproject.toml:8"),
+        ("pkg:generic/ninja", "build", "pyproject.toml:9"),
+        ("pkg:generic/openblas", "build", "pyproject.toml:12"),
+        ("pkg:deb/debian/libssl-dev", "build", "pyproject.toml:13"),
+        ("pkg:generic/libgfortran", "system", "pyproject.toml:15"),
+        ("pkg:generic/cuda-toolkit", "optional", "pyproject.toml:18"),
+    }
+
+
+def test_a_bad_external_entry_is_reported_on_its_line_and_the_rest_is_read() -> None:
+    text = _EXTERNAL.replace('"dep:generic/ninja"', '"ninja"').replace(
+        "[external.optional-dependencies]", "[external.optional-dependencies]\nnope = 1"
+    )
+    result = read_pyproject(text, source="pyproject.toml")
+    assert [(e.line, e.problem) for e in result.errors] == [
+        (9, "expected a DepURL such as 'dep:generic/openblas'"),
+        (18, "[external] optional-dependencies.nope must be an array of strings"),
+    ]
+    assert "pkg:generic/openblas" in result.graph.nodes
+    assert "pkg:generic/cuda-toolkit" in result.graph.nodes

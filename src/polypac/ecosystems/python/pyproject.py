@@ -4,7 +4,10 @@ Read: ``[project]`` ``dependencies`` (runtime) and ``optional-dependencies`` (op
 ``[dependency-groups]`` (PEP 735, development), ``[build-system] requires`` (build), and
 Poetry's ``[tool.poetry.dependencies]`` (runtime, or optional with ``optional = true``),
 ``[tool.poetry.dev-dependencies]`` and ``[tool.poetry.group.<name>.dependencies]``
-(development). Requirements become PURLs without a version unless pinned with ``==``.
+(development), and PEP 725's ``[external]`` (build and host requirements as build, the
+dependencies as system, optional ones as optional; virtual dependencies such as a C
+compiler as ``pkg:generic/virtual/compiler/c``). Requirements become PURLs without a
+version unless pinned with ``==``.
 The root is the project (``[project]`` or ``[tool.poetry]`` name and version).
 
     >>> text = '''
@@ -27,6 +30,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
 from polypac.ecosystems.python._common import load_toml, pypi_purl, root_node
+from polypac.ecosystems.python.external import read_external
 from polypac.errors import PurlError
 from polypac.inventory.graph import (
     DependencyGraph,
@@ -150,6 +154,24 @@ def read_pyproject(text: str, *, source: str) -> ReadResult:
     build = document.get("build-system", {})
     if isinstance(build, dict) and "requires" in build:
         add_pep508(build["requires"], Scope.BUILD, "[build-system]")
+    external = document.get("external")
+    if isinstance(external, dict):
+        start = _header_index(lines, "[external]")
+        requirements, problems = read_external(external)
+        for problem in problems:
+            # An entry's error holds the entry; a key's error holds "key.group".
+            needle = problem.text
+            if not any(needle in line for line in lines[start:]):
+                needle = problem.text.rsplit(".", 1)[-1] + " ="
+            fail(_line_of(lines, needle, start), problem.problem)
+        for requirement in requirements:
+            line = _line_of(lines, requirement.text, start)
+            child = graph.add_node(requirement.purl)
+            graph.add_edge(
+                root, child, requirement.scope, direct=True, declared_at=Location(source, line)
+            )
+    elif external is not None:
+        fail(_header_index(lines, "[external]") + 1, "[external] must be a table")
     tool = document.get("tool", {})
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     if isinstance(poetry, dict):

@@ -148,3 +148,50 @@ def test_unknown_severity_is_refused() -> None:
 def test_empty_graph_is_valid() -> None:
     document = _load(DependencyGraph())
     assert "components" not in document or document["components"] == []
+
+
+def _normalized(text: str) -> dict[str, Any]:
+    """A CycloneDX document with every list sorted, so that two writers can be compared."""
+
+    def sort(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: sort(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return sorted(
+                (sort(item) for item in value), key=lambda i: json.dumps(i, sort_keys=True)
+            )
+        return value
+
+    document: dict[str, Any] = sort(json.loads(text))
+    return document
+
+
+def _records(graph: DependencyGraph) -> list[VulnerabilityRecord]:
+    """One record per versioned node, every other one with a severity and fixes."""
+    records = []
+    for index, (key, node) in enumerate(sorted(graph.nodes.items())):
+        if node.purl.version is None or index % 3:
+            continue
+        records.append(
+            VulnerabilityRecord(
+                id=f"GHSA-test-{index:04d}",
+                aliases=(f"CVE-2026-{index:04d}",) if index % 2 else (),
+                summary=f"flaw {index}" if index % 4 else None,
+                affected_purl=key,
+                fixed_versions=("99.0.0",) if index % 2 else (),
+                severity="medium" if index % 2 else None,
+            )
+        )
+    return records
+
+
+def test_the_direct_writer_says_what_the_library_says(any_graph: DependencyGraph) -> None:
+    """cyclonedx-python-lib, given the same graph, builds the same document (its own
+    orders aside); the direct writer exists because the library is slow (module text)."""
+    from tests.sinks._cyclonedx_reference import library_cyclonedx
+
+    options: dict[str, Any] = {"vulnerabilities": _records(any_graph), "timestamp": _WHEN}
+    ours = to_cyclonedx(any_graph, **options)
+    assert _VALIDATOR.validate_str(ours, all_errors=True) is None
+    reference = library_cyclonedx(any_graph, **options)
+    assert _normalized(ours) == _normalized(reference)

@@ -193,3 +193,27 @@ def test_online_scan_asks_the_osv_api_and_finds_what_the_store_finds(
     monkeypatch.setenv("POLYPAC_OSV_URL", fake.url + "/broken")
     assert main(["scan", str(project), "--online"]) == 2
     assert f"OSV API {fake.url}/broken/v1/querybatch" in capsys.readouterr().err
+
+
+def test_fail_on_uses_the_cvss_rating_where_the_record_has_no_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import anchor
+
+    store = tmp_path / "vulns.sqlite3"
+    assert main(["vuln", "import", "--store", str(store), str(anchor("osv", "pypa"))]) == 0
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "requirements.txt").write_text("urllib3==1.24.1\n")
+    capsys.readouterr()
+    argv = ["scan", str(project), "--store", str(store)]
+    assert main([*argv, "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    levels = ["low", "medium", "high", "critical"]
+    rated = [v["severity"] for v in found if v["severity"] is not None]
+    assert rated, "the PyPA records of urllib3 carry CVSS vectors"
+    worst = max(rated, key=levels.index)
+    assert main([*argv, "--format", "json", "--fail-on", worst]) == 1
+    if worst != "critical":
+        above = levels[levels.index(worst) + 1]
+        assert main([*argv, "--format", "json", "--fail-on", above]) == 0

@@ -89,11 +89,12 @@ def _table(result: ScanResult) -> None:
     )
     if result.findings:
         vulns = Table(title="known vulnerabilities")
-        for header in ("package", "advisory", "aliases", "fixed in"):
+        for header in ("package", "advisory", "severity", "aliases", "fixed in"):
             vulns.add_column(header, overflow="fold")
         for purl, findings in sorted(result.findings.items()):
             for f in findings:
-                vulns.add_row(purl, f.id, ", ".join(f.aliases), ", ".join(f.fixed))
+                severity = _severity_word(f) or ""
+                vulns.add_row(purl, f.id, severity, ", ".join(f.aliases), ", ".join(f.fixed))
         console.print(vulns)
     count = sum(len(f) for f in result.findings.values())
     console.print(f"{count} known vulnerabilities in {len(result.findings)} packages")

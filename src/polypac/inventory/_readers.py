@@ -6,12 +6,21 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 from polypac.errors import PurlError
-from polypac.inventory.graph import DependencyGraph, LockfileError, Node
+from polypac.inventory.graph import DependencyGraph, LockfileError, Node, ReadResult
 from polypac.purl import build_purl
 
-__all__ = ["JsonKeyPath", "generic_root", "json_key_lines", "line_text", "lockfile_error"]
+__all__ = [
+    "JsonKeyPath",
+    "generic_root",
+    "json_error",
+    "json_key_lines",
+    "line_text",
+    "load_json_object",
+    "lockfile_error",
+]
 
 JsonKeyPath = tuple[str, ...]
 
@@ -97,3 +106,38 @@ def json_key_lines(text: str, *, max_depth: int = 64) -> dict[JsonKeyPath, int]:
                 lines.setdefault(path, line)
             expecting_key = False
     return lines
+
+
+def json_error(
+    text: str, error: ValueError | RecursionError, *, what: str, source: str
+) -> LockfileError:
+    """The located error for ``text`` that :func:`json.loads` refused with ``error``."""
+    if isinstance(error, json.JSONDecodeError):
+        problem = f"not valid JSON: {error.msg}"
+        return lockfile_error(
+            text, error.lineno, problem, what=what, source=source, column=error.colno - 1
+        )
+    if isinstance(error, RecursionError):
+        return lockfile_error(
+            text, 1, "not valid JSON: nested too deeply", what=what, source=source
+        )
+    return lockfile_error(text, 1, f"not valid JSON: {error}", what=what, source=source)
+
+
+def load_json_object(
+    text: str, result: ReadResult, *, what: str, source: str
+) -> dict[str, Any] | None:
+    """The JSON object in ``text``; ``None`` when it is not one, with the located error in
+    ``result`` and the root named after the file's folder, so that the scan lists it."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        result.errors.append(json_error(text, error, what=what, source=source))
+        generic_root(result.graph, source)
+        return None
+    if not isinstance(document, dict):
+        problem = "the top level must be a JSON object"
+        result.errors.append(lockfile_error(text, 1, problem, what=what, source=source))
+        generic_root(result.graph, source)
+        return None
+    return document

@@ -98,7 +98,7 @@ def test_root_with_version() -> None:
         ),
         pytest.param(
             "[]",
-            "composer.json:1: invalid composer.json: the file must hold a JSON object\n  []",
+            "composer.json:1: invalid composer.json: the top level must be a JSON object\n  []",
             id="not-an-object",
         ),
     ],

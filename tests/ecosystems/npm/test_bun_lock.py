@@ -110,7 +110,7 @@ def test_unclosed_comment_is_located() -> None:
     [
         (
             '{"workspaces": {"": {}},\n "packages": {"a": ["a@1", ""',
-            "x/bun.lock:2: invalid bun.lock: not JSON",
+            "x/bun.lock:2: invalid bun.lock: not valid JSON",
         ),
         (
             '{"workspaces": {"": {}}, "packages": {"a": [1]}}',

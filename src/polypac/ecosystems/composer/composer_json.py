@@ -19,11 +19,14 @@ of one project agree.
 
 from __future__ import annotations
 
-import json
-
 from polypac.ecosystems.composer.composer_lock import composer_purl, is_platform_requirement
 from polypac.errors import PolypacError
-from polypac.inventory._readers import generic_root, json_key_lines, lockfile_error
+from polypac.inventory._readers import (
+    generic_root,
+    json_key_lines,
+    load_json_object,
+    lockfile_error,
+)
 from polypac.inventory.graph import Location, Node, ReadResult, Scope
 
 __all__ = ["read_composer_json"]
@@ -37,24 +40,8 @@ def read_composer_json(text: str, *, source: str) -> ReadResult:
     """The graph of the composer.json ``text`` read from file ``source``: the project and
     its declared requirements; problems are returned in ``errors``."""
     result = ReadResult()
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        line = getattr(error, "lineno", 0)
-        column = getattr(error, "colno", 1) - 1
-        problem = getattr(error, "msg", "the JSON is nested too deeply")
-        result.errors.append(
-            lockfile_error(
-                text, line, f"not valid JSON: {problem}", what=WHAT, source=source, column=column
-            )
-        )
-        generic_root(result.graph, source)
-        return result
-    if not isinstance(document, dict):
-        result.errors.append(
-            lockfile_error(text, 1, "the file must hold a JSON object", what=WHAT, source=source)
-        )
-        generic_root(result.graph, source)
+    document = load_json_object(text, result, what=WHAT, source=source)
+    if document is None:
         return result
     lines = json_key_lines(text, max_depth=2)
     root = _root(result, document, text, lines.get(("name",), 0), source)

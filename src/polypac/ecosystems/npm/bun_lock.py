@@ -24,7 +24,6 @@ dependencies that bun did not install (optional peers) are skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from polypac.ecosystems.npm._common import (
     lockfile_error,
     split_name_at_version,
 )
+from polypac.inventory._readers import load_json_object
 from polypac.inventory.graph import Location, Node, ReadResult, Scope
 
 __all__ = ["JsoncError", "jsonc_to_json", "read_bun_lock"]
@@ -130,10 +130,8 @@ class _Entry:
 def read_bun_lock(text: str, *, source: str) -> ReadResult:
     """Read a text ``bun.lock`` into a dependency graph."""
     result = ReadResult()
-    plain = ""
     try:
         plain = jsonc_to_json(text)
-        document = json.loads(plain)
     except JsoncError as error:
         result.errors.append(
             lockfile_error(
@@ -142,30 +140,9 @@ def read_bun_lock(text: str, *, source: str) -> ReadResult:
         )
         generic_root(result.graph, source)
         return result
-    except json.JSONDecodeError as error:
-        result.errors.append(
-            lockfile_error(
-                text,
-                error.lineno,
-                f"not JSON: {error.msg}",
-                what=_WHAT,
-                source=source,
-                column=error.colno - 1,
-            )
-        )
-        generic_root(result.graph, source)
-        return result
-    except (ValueError, RecursionError) as error:
-        result.errors.append(
-            lockfile_error(text, 1, f"not JSON: {error}", what=_WHAT, source=source)
-        )
-        generic_root(result.graph, source)
-        return result
-    if not isinstance(document, dict):
-        result.errors.append(
-            lockfile_error(text, 1, "the top level must be an object", what=_WHAT, source=source)
-        )
-        generic_root(result.graph, source)
+    # the JSONC steps keep every line where it was, so errors point into the file as written
+    document = load_json_object(plain, result, what=_WHAT, source=source)
+    if document is None:
         return result
     lines = json_key_lines(plain)
     workspaces = document.get("workspaces", {})

@@ -7,14 +7,13 @@ version, reached from the project (``pkg:npm/<name>@<version>``, else
 
 from __future__ import annotations
 
-import json
-
 from polypac.ecosystems.npm._common import (
     add_npm_node,
     generic_root,
     json_key_lines,
     lockfile_error,
 )
+from polypac.inventory._readers import load_json_object
 from polypac.inventory.graph import Location, ReadResult, Scope
 
 __all__ = ["read_package_json"]
@@ -37,24 +36,8 @@ def read_package_json(text: str, *, source: str) -> ReadResult:
     ['pkg:npm/app@1.0.0 -> pkg:npm/ms (runtime, direct, package.json:2)']
     """
     result = ReadResult()
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        line = getattr(error, "lineno", 0)
-        column = getattr(error, "colno", 1) - 1
-        problem = getattr(error, "msg", str(error))
-        result.errors.append(
-            lockfile_error(
-                text, line, f"not JSON: {problem}", what=_WHAT, source=source, column=column
-            )
-        )
-        generic_root(result.graph, source)
-        return result
-    if not isinstance(document, dict):
-        result.errors.append(
-            lockfile_error(text, 1, "the top level must be an object", what=_WHAT, source=source)
-        )
-        generic_root(result.graph, source)
+    document = load_json_object(text, result, what=_WHAT, source=source)
+    if document is None:
         return result
     lines = json_key_lines(text, max_depth=2)
     name, version = document.get("name"), document.get("version")

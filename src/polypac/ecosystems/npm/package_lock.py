@@ -14,7 +14,6 @@ for: the packages no other package requires are taken as direct, with the scope 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from polypac.ecosystems.npm._common import (
     json_key_lines,
     lockfile_error,
 )
+from polypac.inventory._readers import load_json_object
 from polypac.inventory.graph import Location, Node, ReadResult, Scope
 
 __all__ = ["read_package_lock"]
@@ -65,24 +65,8 @@ def read_package_lock(text: str, *, source: str) -> ReadResult:
     ['pkg:npm/app@1.0.0 -> pkg:npm/ms@2.1.3 (runtime, direct, package-lock.json:3)']
     """
     result = ReadResult()
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        line = getattr(error, "lineno", 0)
-        column = getattr(error, "colno", 1) - 1
-        problem = getattr(error, "msg", str(error))
-        result.errors.append(
-            lockfile_error(
-                text, line, f"not JSON: {problem}", what=_WHAT, source=source, column=column
-            )
-        )
-        generic_root(result.graph, source)
-        return result
-    if not isinstance(document, dict):
-        result.errors.append(
-            lockfile_error(text, 1, "the top level must be an object", what=_WHAT, source=source)
-        )
-        generic_root(result.graph, source)
+    document = load_json_object(text, result, what=_WHAT, source=source)
+    if document is None:
         return result
     lines = json_key_lines(text)
     if isinstance(document.get("packages"), dict):

@@ -35,7 +35,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from polypac.errors import PolypacError
-from polypac.inventory._readers import generic_root, json_key_lines, lockfile_error
+from polypac.inventory._readers import (
+    generic_root,
+    json_error,
+    json_key_lines,
+    lockfile_error,
+)
 from polypac.inventory.graph import Location, LockfileError, Node, ReadResult, Scope
 from polypac.purl import PackageURL, build_purl
 
@@ -74,14 +79,7 @@ def read_packages_lock(text: str, *, source: str) -> ReadResult:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as error:
-        line = getattr(error, "lineno", 0)
-        column = getattr(error, "colno", 1) - 1
-        problem = getattr(error, "msg", "the JSON is nested too deeply")
-        result.errors.append(
-            lockfile_error(
-                text, line, f"not valid JSON: {problem}", what=WHAT, source=source, column=column
-            )
-        )
+        result.errors.append(json_error(text, error, what=WHAT, source=source))
         entries = _salvage(text)
     else:
         entries = _entries(document, text, result.errors, source)

@@ -14,7 +14,21 @@
     ├── UnknownSchemeError (also LookupError)   no version scheme by that name
     ├── InvalidProblem (also ValueError)        a calculus problem that breaks its own rules
     ├── ResolutionCancelled           a provider asked the solver to stop (solve)
-    └── ProviderError                 a provider broke its contract (solve)
+    ├── ProviderError                 a provider broke its contract (solve)
+    ├── AttestationError              an attestation or trust root that cannot be used (attest)
+    │   ├── BundleError               not a Sigstore bundle / PEP 740 object / npm response
+    │   ├── StatementError            a DSSE payload that is not an in-toto statement
+    │   ├── TrustRootError            a trusted root file that cannot be read or used
+    │   └── LegacyVerificationError   one check polypac makes itself failed (attest._legacy)
+    │       └── NpmAttestationError   an npm registry signature or attestation (attest.npm)
+    └── NetError                      a request that gave no usable answer (net)
+        ├── HttpStatusError           the server answered with an error status
+        ├── ConnectionFailed          refused, timed out, or broke off
+        ├── NotCached                 offline, and the URL is not in the cache
+        └── DigestMismatch            the content is not what its published digest names
+
+``InvalidDigest`` (attest) is a ``ParseError``: an artifact digest text that is not
+``sha256:HEX`` / ``sha512:HEX``.
 
 Expected outcomes ("not found", "unsatisfiable") are values, not exceptions. Parse errors
 carry their data first (the text, the offset of the bad character, what was expected) and

@@ -41,6 +41,7 @@ def test_positive_bundle_verifies(case: Case) -> None:
     for verdict in verdicts:
         assert isinstance(verdict, Verified), str(verdict)
         assert verdict.ok
+        assert verdict.log_entry is not None  # None only without a transparency log
         assert verdict.log_entry.log_index > 0
         assert verdict.identity.issuer is not None
         assert verdict.identity.san is not None
@@ -127,6 +128,7 @@ def test_log_time_within_certificate_validity(case: Case) -> None:
     for verdict in _verify_case(case):
         assert isinstance(verdict, Verified)
         certificate = Bundle.from_json(verdict.attestation.bundle_json).signing_certificate
+        assert verdict.log_entry is not None
         time = verdict.log_entry.integrated_time
         if verdict.log_entry.version == "0.0.2" and verdict.log_entry.kind == "hashedrekord":
             assert time is None  # Rekor v2: time comes from the timestamp authority

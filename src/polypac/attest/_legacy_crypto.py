@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from polypac.errors import PolypacError
+from polypac.attest.errors import AttestationError
 
 __all__ = [
     "CertificateAuthority",
@@ -51,19 +51,34 @@ __all__ = [
 _CODE_SIGNING = ExtendedKeyUsageOID.CODE_SIGNING
 
 
-class LegacyVerificationError(PolypacError):
+class LegacyVerificationError(AttestationError):
     """A bundle failed one verification step that polypac makes itself.
 
     ``step`` names the check ("DSSE signature", "signed entry timestamp", "inclusion proof",
     ...), ``problem`` says what was wrong; ``subject`` names the package or file when known.
+    As an :class:`~polypac.attest.errors.AttestationError` it also answers to ``source``
+    (``subject``, or ``""``) and ``reason`` (``problem``), so one handler reads every error.
     """
 
+    action = "verification failed"
+    doing = "verifying"
+    hint = (
+        "The attestation does not verify: it was modified, it is for another artifact, or it "
+        "was signed under another trust root."
+    )
+
     def __init__(self, step: str, problem: str, *, subject: str | None = None) -> None:
-        self.step = step
-        self.problem = problem
         self.subject = subject
-        where = f"{subject}: " if subject else ""
-        super().__init__(f"{where}{step} failed: {problem}")
+        super().__init__(subject or "", step, problem)
+
+    @property
+    def problem(self) -> str:
+        """What was wrong (the same text as ``reason``)."""
+        return self.reason
+
+    def _render(self) -> str:
+        where = f"{self.subject}: " if self.subject else ""
+        return f"{where}{self.step} failed: {self.reason}"
 
     def __reduce__(self) -> tuple[object, ...]:  # keep pickling working with keyword data
         return (_rebuild, (type(self), self.step, self.problem, self.subject))

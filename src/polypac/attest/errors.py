@@ -3,17 +3,21 @@
 ::
 
     PolypacError
-    └── AttestationError                 an attestation that cannot even be read
+    └── AttestationError                 an attestation that cannot be read or used
         ├── BundleError                  not a Sigstore bundle / PEP 740 object / npm response
         ├── StatementError               a DSSE payload that is not an in-toto statement
-        └── TrustRootError               a trusted root file that cannot be used
+        ├── TrustRootError               a trusted root file that cannot be used
+        └── LegacyVerificationError      one check polypac makes itself failed (_legacy_crypto)
+            └── NpmAttestationError      an npm registry signature or attestation (npm)
     ParseError (ValueError)
     └── InvalidDigest                    ``sha256:HEX`` / ``sha512:HEX`` text
 
 An attestation that can be read but does not verify (a bad signature, another artifact, an
 identity the policy refuses) is an expected outcome: :func:`polypac.attest.verify` returns it as
-an :class:`~polypac.attest.verify.Invalid` value, not an exception. Every error carries its data
-first (``source``, the failing ``step``, the ``reason``) and its text second::
+an :class:`~polypac.attest.verify.Invalid` value, not an exception (the checks polypac makes
+itself raise :class:`LegacyVerificationError` inside, which ``verify`` turns into that value).
+Every error carries its data first (``source``, the failing ``step``, the ``reason``) and its
+text second::
 
     >>> from polypac.attest.errors import BundleError
     >>> print(BundleError("a.sigstore.json", "media type", "unknown media type 'x'"))
@@ -43,19 +47,23 @@ class AttestationError(PolypacError):
     """
 
     action = "cannot read attestation"
+    doing = "reading"
     hint = "The data is malformed, truncated, or not an attestation; it may have been modified."
 
     def __init__(self, source: str, step: str, reason: str) -> None:
         self.source = source
         self.step = step
         self.reason = reason
-        super().__init__(f"{source}: {self.action} (step: {step}): {reason}")
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        return f"{self.source}: {self.action} (step: {self.step}): {self.reason}"
 
     def diagnostics(self) -> str:
         """A longer text for people, in the manner of sigstore-python's errors."""
         return dedent(
             f"""\
-            An issue occurred while reading {self.source}.
+            An issue occurred while {self.doing} {self.source or "the attestation"}.
 
             {self.hint}
 

@@ -294,6 +294,7 @@ def version_to_vers(ranges: tuple[str, ...], ecosystem: str, as_json: bool) -> i
 
 
 def _register_groups() -> None:
+    from polypac.cli._attest import attest
     from polypac.cli._debian import debian
     from polypac.cli._pac import pac
     from polypac.cli._scan import scan_command
@@ -303,6 +304,7 @@ def _register_groups() -> None:
     cli.add_command(debian)
     cli.add_command(scan_command)
     cli.add_command(vuln)
+    cli.add_command(attest)
 
 
 _register_groups()

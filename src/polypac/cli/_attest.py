@@ -34,7 +34,6 @@ EXIT_USAGE = 2
 BUNDLE = click.option(
     "--bundle",
     "bundle_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="A Sigstore bundle (any version), a PEP 740 attestation or provenance object, a .jsonl "
     "of bundles, or an npm attestations response.",
@@ -52,6 +51,7 @@ def attest() -> None:
 
 
 @attest.command("verify")
+@click.argument("targets", nargs=-1)
 @BUNDLE
 @click.option(
     "--artifact",
@@ -86,9 +86,22 @@ def attest() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="npm registry keys (/-/npm/v1/keys), for npm publish attestations.",
 )
+@click.option(
+    "--require-provenance",
+    is_flag=True,
+    help="With TARGETS: a package without attestations fails too.",
+)
+@click.option("--offline", is_flag=True, help="With TARGETS: answer from the HTTP cache only.")
+@click.option(
+    "--pins",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With TARGETS: the identity pin store (default: $XDG_CACHE_HOME/polypac/"
+    "attest-pins.sqlite3).",
+)
 @JSON
 def attest_verify(
-    bundle_path: Path,
+    targets: tuple[str, ...],
+    bundle_path: Path | None,
     artifact: Path | None,
     digests: tuple[str, ...],
     repository: str | None,
@@ -100,15 +113,51 @@ def attest_verify(
     deny_self_hosted: bool,
     trusted_root: Path | None,
     npm_keys: Path | None,
+    require_provenance: bool,
+    offline: bool,
+    pins: Path | None,
     as_json: bool,
 ) -> int:
-    """Verify every attestation in --bundle FILE for the artifact, offline.
+    """Verify attestations: of the packages in TARGETS (PURLs, lockfiles, project folders),
+    fetched from their registries; or every attestation in --bundle FILE for one artifact.
 
-    Exit 0 when every attestation that applies verifies; 1 when one is invalid (each is named,
-    with the failing step and why); 2 for a usage or input error.
+    The policy options apply to every package. Exit 0 when everything that applies verifies;
+    1 when something is invalid, could not be fetched, or was built by another repository or
+    workflow than the first version seen (or lacks provenance that version had); 2 for a
+    usage or input error.
     """
     from polypac.attest import TrustedRoot, verify
 
+    if targets and bundle_path is not None:
+        return _usage_error(UsageProblem("give TARGETS or --bundle FILE, not both"))
+    if not targets and bundle_path is None:
+        return _usage_error(
+            UsageProblem("nothing to verify: give PURLs, lockfiles or folders, or --bundle FILE")
+        )
+    if targets:
+        from polypac.cli._attest_project import verify_targets
+
+        try:
+            root = TrustedRoot.from_file(trusted_root) if trusted_root else TrustedRoot.production()
+            policy = _policy(
+                repository, workflow, san, issuer, ref, predicate_type, deny_self_hosted
+            )
+        except PolypacError as error:
+            return _usage_error(error)
+        return verify_targets(
+            targets,
+            root=root,
+            policy=policy,
+            offline=offline,
+            pins=pins,
+            require_provenance=require_provenance,
+            as_json=as_json,
+        )
+    if require_provenance or offline or pins is not None:
+        return _usage_error(
+            UsageProblem("--require-provenance, --offline and --pins go with TARGETS")
+        )
+    assert bundle_path is not None  # checked above: TARGETS or --bundle
     try:
         artifact_digests = _artifact_digests(artifact, digests)
         attestations, document = _load(bundle_path)
@@ -150,16 +199,24 @@ def attest_verify(
 
 
 @attest.command("show")
+@click.argument("purl", required=False)
 @BUNDLE
+@click.option("--offline", is_flag=True, help="With PURL: answer from the HTTP cache only.")
 @JSON
-def attest_show(bundle_path: Path, as_json: bool) -> int:
-    """Show what each attestation in --bundle FILE says, WITHOUT verifying it.
-
-    The identity comes from the certificate, the subjects from the statement, the log entries
-    from the bundle: none of it is checked, so trust none of it; use `attest verify`.
+def attest_show(purl: str | None, bundle_path: Path | None, offline: bool, as_json: bool) -> int:
+    """The details of one package's provenance (PURL: fetched and verified, with every
+    file and the whole identity), or what each attestation in --bundle FILE says, WITHOUT
+    verifying it (identity, subjects, log entries: trust none of it; use `attest verify`).
     """
     from polypac.attest import read_facts
 
+    if (purl is None) == (bundle_path is None):
+        return _usage_error(UsageProblem("give one PURL or --bundle FILE"))
+    if purl is not None:
+        from polypac.cli._attest_project import show_package
+
+        return show_package(purl, offline=offline, as_json=as_json)
+    assert bundle_path is not None
     try:
         attestations, _ = _load(bundle_path)
         facts = [read_facts(attestation) for attestation in attestations]

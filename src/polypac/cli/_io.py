@@ -7,6 +7,7 @@ objects, so that one bad line does not stop the rest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import click
+from rich.console import Console
 
 from polypac.errors import PolypacError
 
-__all__ = ["Outcome", "iter_inputs", "run_batch"]
+__all__ = ["Outcome", "iter_inputs", "progress_bar", "run_batch"]
 
 
 def iter_inputs(values: Iterable[str]) -> Iterator[str]:
@@ -66,3 +68,29 @@ def run_batch(
         false = false or not outcome.ok
         click.echo(json.dumps(outcome.data, ensure_ascii=False) if as_json else outcome.text)
     return 2 if invalid else (1 if false else 0)
+
+
+@contextlib.contextmanager
+def progress_bar(verb: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr (``verb``, a bar, done/total, the current item) while the
+    block runs, when stderr is a terminal; ``None`` otherwise, so logs stay clean. Call the
+    callback with the item's name, how many are done, and how many there are."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn(verb),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(item: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=item)
+
+        yield advance

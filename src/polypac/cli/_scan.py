@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.table import Table
+
+from polypac.cli._io import progress_bar
 
 if TYPE_CHECKING:
     from polypac.scan import ScanResult
@@ -156,7 +156,10 @@ def scan_command(
             err=True,
         )
         vulnerabilities = None
-    with _progress_bar() as progress:
+    with progress_bar("reading") as advance:
+        progress = (
+            None if advance is None else (lambda p, done, total: advance(p.name, done, total))
+        )
         result = scan(path, vulnerabilities=vulnerabilities, progress=progress)
     if online:
         from polypac.vuln.osv_api import OsvClient
@@ -183,30 +186,6 @@ def scan_command(
     if not result.complete:
         return EXIT_INCOMPLETE
     return EXIT_FOUND if fail_on is not None and _fails(result, fail_on) else 0
-
-
-@contextlib.contextmanager
-def _progress_bar() -> Iterator[Callable[[Path, int, int], None] | None]:
-    """A progress bar on stderr while files are read, when stderr is a terminal."""
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    columns = (
-        TextColumn("reading"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("", total=None)
-
-        def advance(path: Path, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=path.name)
-
-        yield advance
 
 
 def _timestamp() -> datetime:

@@ -298,12 +298,14 @@ def _register_groups() -> None:
     from polypac.cli._debian import debian
     from polypac.cli._pac import pac
     from polypac.cli._scan import scan_command
+    from polypac.cli._translate import translate
     from polypac.cli._vuln import vuln
 
     cli.add_command(pac)
     cli.add_command(debian)
     cli.add_command(scan_command)
     cli.add_command(vuln)
+    cli.add_command(translate)
     cli.add_command(attest)
 
 

@@ -38,6 +38,7 @@ class FakeServer:
     base_url: str = ""
     in_flight: int = 0
     most_in_flight: int = 0  # the most requests being answered at once
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)  # POSTed, by path
 
     def busy(self, delta: int) -> None:
         with self.lock:
@@ -78,6 +79,11 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(reply)
             finally:
                 fake.busy(-1)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            fake.bodies.append((self.path, self.rfile.read(length)))
+            self.do_GET()
 
         def _answer(self, reply: Reply) -> None:
             if reply.sleep:

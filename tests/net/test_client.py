@@ -434,3 +434,33 @@ def test_fake_server_counts(tmp_path: Path) -> None:
         client.get(fake.url("/a"))
     assert fake.count("/a") == 1
     assert fake.headers_of("/a")[0]["user-agent"].startswith("polypac/")
+
+
+# POST (queries such as OSV's querybatch): retried like GET, never cached
+
+
+def test_post_json_sends_the_payload_and_retries(client: HttpClient) -> None:
+    answer = ok(b'{"results": []}', ("Content-Type", "application/json"))
+    with serve({"/q": [Reply(503), answer]}) as fake:
+        assert client.post_json(fake.url("/q"), {"queries": [1]}) == {"results": []}
+        assert fake.count("/q") == 2
+        assert [body for _, body in fake.bodies] == [b'{"queries": [1]}'] * 2
+        assert client.post_json(fake.url("/q"), {"queries": [1]}) == {"results": []}
+        assert fake.count("/q") == 3  # not served from the cache
+
+
+def test_post_errors_say_post_and_carry_the_servers_words(client: HttpClient) -> None:
+    refusal = Reply(400, b'{"code": 3, "message": "Invalid query."}')
+    with serve({"/q": [refusal]}) as fake, pytest.raises(HttpStatusError) as caught:
+        client.post_json(fake.url("/q"), {})
+    assert str(caught.value).splitlines()[0] == f"POST {fake.url('/q')} (HTTP 400): Invalid query."
+    assert pickle.loads(pickle.dumps(caught.value)).method == "POST"
+
+
+def test_post_offline_is_not_cached(tmp_path: Path) -> None:
+    with (
+        HttpClient(tmp_path / "cache", offline=True) as offline,
+        pytest.raises(NotCached) as caught,
+    ):
+        offline.post_json("https://api.example/q", {})
+    assert str(caught.value).startswith("POST https://api.example/q: not in the cache")

@@ -32,25 +32,33 @@ __all__ = [
 class NetError(PolypacError):
     """A request that did not give a usable answer.
 
-    ``url`` is the request, ``status`` the HTTP status of the last answer (``None`` when
-    none came), ``problem`` what went wrong, ``attempts`` how many times it was tried.
+    ``url`` is the request (``method`` its verb), ``status`` the HTTP status of the last
+    answer (``None`` when none came), ``problem`` what went wrong, ``attempts`` how many
+    times it was tried.
     """
 
     hint = "check the URL and the network, then try again"
 
     def __init__(
-        self, url: str, problem: str, *, status: int | None = None, attempts: int = 1
+        self,
+        url: str,
+        problem: str,
+        *,
+        status: int | None = None,
+        attempts: int = 1,
+        method: str = "GET",
     ) -> None:
         self.url = url
         self.problem = problem
         self.status = status
         self.attempts = attempts
+        self.method = method
         super().__init__(self._render())
 
     def _render(self) -> str:
         where = f"{self.url} (HTTP {self.status})" if self.status is not None else self.url
         tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
-        return f"GET {where}: {self.problem}{tries}\nhint: {self._hint()}"
+        return f"{self.method} {where}: {self.problem}{tries}\nhint: {self._hint()}"
 
     def _hint(self) -> str:
         return self.hint
@@ -61,6 +69,7 @@ class NetError(PolypacError):
             "problem": self.problem,
             "status": self.status,
             "attempts": self.attempts,
+            "method": self.method,
         }
 
     def __reduce__(self) -> tuple[object, ...]:  # keep pickling (multiprocessing) working
@@ -101,11 +110,12 @@ class NotCached(NetError):
         status: int | None = None,
         attempts: int = 0,
         cache_dir: Path | None = None,
+        method: str = "GET",
     ) -> None:
         self.cache_dir = cache_dir
         place = f" ({cache_dir})" if cache_dir is not None else ""
         chosen = problem or f"not in the cache{place}, and polypac is offline"
-        super().__init__(url, chosen, status=status, attempts=attempts)
+        super().__init__(url, chosen, status=status, attempts=attempts, method=method)
 
     hint = "run once online to fill the cache, then offline runs can use it"
 
@@ -129,11 +139,12 @@ class DigestMismatch(NetError):
         problem: str | None = None,
         status: int | None = None,
         attempts: int = 1,
+        method: str = "GET",
     ) -> None:
         self.expected = expected
         self.actual = actual
         chosen = problem or f"digest mismatch: expected {expected}, got {actual}"
-        super().__init__(url, chosen, status=status, attempts=attempts)
+        super().__init__(url, chosen, status=status, attempts=attempts, method=method)
 
     hint = (
         "the content is not what was published; do not use it "

@@ -160,6 +160,36 @@ class HttpClient:
                 url, f"the answer is not JSON: {error}", status=response.status
             ) from error
 
+    def post_json(
+        self, url: str, payload: object, *, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """POST ``payload`` as JSON and parse the JSON answer: never cached (a query, not a
+        document), retried like a GET. Offline, it raises :class:`NotCached`."""
+        if self.offline:
+            raise NotCached(url, cache_dir=self.cache.directory, method="POST")
+        sent = {
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
+        body = json.dumps(payload).encode("utf-8")
+        answer, attempts = self._request(url, sent, method="POST", content=body)
+        if answer.status_code >= 400:
+            raise HttpStatusError(
+                url, _reason(answer), status=answer.status_code, attempts=attempts, method="POST"
+            )
+        try:
+            return json.loads(answer.content)
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise NetError(
+                url,
+                f"the answer is not JSON: {error}",
+                status=answer.status_code,
+                attempts=attempts,
+                method="POST",
+            ) from error
+
     def get_many(
         self,
         urls: Iterable[str],
@@ -232,28 +262,42 @@ class HttpClient:
             str(answer.url), answer.status_code, answer.headers, answer.content, False
         )
 
-    def _request(self, url: str, headers: Mapping[str, str]) -> tuple[httpx.Response, int]:
-        """One GET, retried as the policy says; the last answer and the attempts it took."""
+    def _request(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        method: str = "GET",
+        content: bytes | None = None,
+    ) -> tuple[httpx.Response, int]:
+        """One request, retried as the policy says; the last answer and the attempts it took."""
         client = self._http()
         attempt = 0
         while True:
             attempt += 1
             retry_after: float | None = None
             try:
-                answer = client.get(url, headers=headers)
+                answer = client.request(method, url, headers=headers, content=content)
             except httpx.UnsupportedProtocol as error:
-                raise NetError(url, f"unsupported URL: {error}", attempts=attempt) from error
+                raise NetError(
+                    url, f"unsupported URL: {error}", attempts=attempt, method=method
+                ) from error
             except httpx.LocalProtocolError as error:  # our request is malformed: no retry
-                raise NetError(url, f"invalid request: {error}", attempts=attempt) from error
+                raise NetError(
+                    url, f"invalid request: {error}", attempts=attempt, method=method
+                ) from error
             except httpx.InvalidURL as error:
-                raise NetError(url, f"invalid URL: {error}", attempts=attempt) from error
+                raise NetError(
+                    url, f"invalid URL: {error}", attempts=attempt, method=method
+                ) from error
             except httpx.TransportError as error:
                 if attempt > self.retries:
-                    raise ConnectionFailed(
-                        url, _transport_problem(error, self.timeout), attempts=attempt
-                    ) from error
+                    problem = _transport_problem(error, self.timeout)
+                    raise ConnectionFailed(url, problem, attempts=attempt, method=method) from error
             except httpx.HTTPError as error:  # too many redirects, a bad answer
-                raise NetError(url, str(error) or type(error).__name__, attempts=attempt) from error
+                raise NetError(
+                    url, str(error) or type(error).__name__, attempts=attempt, method=method
+                ) from error
             else:
                 status = answer.status_code
                 if not (status == 429 or status >= 500) or attempt > self.retries:
@@ -321,6 +365,17 @@ def _transport_problem(error: httpx.TransportError, timeout: float) -> str:
 
 
 def _reason(answer: httpx.Response) -> str:
+    """The server's own words when its error body is JSON with a ``message`` (OSV, npm,
+    GitHub and PyPI answer so), else the HTTP reason phrase."""
+    if "json" in (answer.headers.get("content-type") or "") or answer.content[:1] == b"{":
+        try:
+            body = json.loads(answer.content[:4096])
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            body = None
+        if isinstance(body, dict):
+            for key in ("message", "error", "detail"):
+                if isinstance(body.get(key), str) and body[key].strip():
+                    return str(body[key]).strip()[:300]
     return answer.reason_phrase or "request failed"
 
 

@@ -6,28 +6,25 @@ ids of the records that affect it (at most 1,000 queries a request, each query p
 bounded pool of threads. Records are read by :func:`polypac.vuln.osv.record_from_mapping`,
 the parser of the offline store, so :func:`findings` matches them exactly as offline.
 
-Every request has a timeout and is retried with exponential backoff on 429, 5xx and
-connection errors; when the client gives up it raises :class:`OsvApiError`, which names the
-URL and the HTTP status. The base URL is ``https://api.osv.dev`` unless ``base_url=`` or the
-environment variable ``POLYPAC_OSV_URL`` says otherwise.
+Requests go through :class:`polypac.net.HttpClient`: each has a timeout and is retried
+with exponential backoff on 429, 5xx and connection errors, and fetched records are kept in
+the HTTP cache (revalidated with their ETag); when the client gives up it raises
+:class:`OsvApiError`, which names the URL and the HTTP status. The base URL is
+``https://api.osv.dev`` unless ``base_url=`` or the environment variable
+``POLYPAC_OSV_URL`` says otherwise.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
-import random
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
-from polypac import __version__
 from polypac.errors import PolypacError
+from polypac.net import HttpClient, NetError
 from polypac.purl import PackageURL, parse_purl
 from polypac.vuln.match import Finding, finding
 from polypac.vuln.osv import OsvError, OsvRecord, record_from_mapping
@@ -46,8 +43,6 @@ DEFAULT_BASE_URL = "https://api.osv.dev"
 
 BATCH_LIMIT = 1000
 """The most queries the API accepts in one querybatch request."""
-
-_RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class OsvApiError(PolypacError):
@@ -86,7 +81,8 @@ class OsvClient:
     times a failed attempt is tried again, ``backoff`` the first wait (doubled at each
     retry, with jitter, and at most ``max_backoff``; a 429's ``Retry-After`` is honoured up
     to that bound), ``workers`` the threads fetching records, ``max_pages`` how many pages
-    one query may take before the answer is judged broken.
+    one query may take before the answer is judged broken. ``cache_dir`` is the HTTP
+    cache (default: polypac's, in the user's cache directory).
     """
 
     def __init__(
@@ -100,14 +96,19 @@ class OsvClient:
         workers: int = 8,
         batch_size: int = BATCH_LIMIT,
         max_pages: int = 100,
+        cache_dir: Path | None = None,
     ) -> None:
         chosen = base_url or os.environ.get("POLYPAC_OSV_URL") or DEFAULT_BASE_URL
         self.base_url = chosen.rstrip("/")
-        self.timeout = timeout
-        self.retries = max(0, retries)
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self.workers = max(1, workers)
+        self.http = HttpClient(
+            cache_dir,
+            timeout=timeout,
+            retries=max(0, retries),
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_connections=self.workers,
+        )
         self.batch_size = min(max(1, batch_size), BATCH_LIMIT)
         self.max_pages = max(1, max_pages)
 
@@ -209,46 +210,14 @@ class OsvClient:
 
     def _request(self, url: str, payload: object | None) -> Any:
         """One JSON request (POST when there is a payload), retried as the policy says."""
-        body = None if payload is None else json.dumps(payload).encode("utf-8")
-        headers = {"Accept": "application/json", "User-Agent": f"polypac/{__version__}"}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        attempt = 0
-        while True:
-            attempt += 1
-            request = urllib.request.Request(url, data=body, headers=headers)
-            retry_after: float | None = None
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    status = int(response.status)
-                    text = response.read()
-            except urllib.error.HTTPError as error:
-                status = error.code
-                problem = _error_message(error)
-                retry_after = _retry_after(error.headers.get("Retry-After"))
-                error.close()
-                if status not in _RETRIED_STATUSES or attempt > self.retries:
-                    raise OsvApiError(url, problem, status=status, attempts=attempt) from error
-            except (OSError, http.client.HTTPException) as error:
-                # URLError, timeouts, resets, and bodies cut short (IncompleteRead)
-                if attempt > self.retries:
-                    reason = getattr(error, "reason", None) or error
-                    raise OsvApiError(url, f"no answer: {reason}", attempts=attempt) from error
-            else:
-                try:
-                    return json.loads(text)
-                except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    raise OsvApiError(
-                        url, f"the answer is not JSON: {error}", status=status, attempts=attempt
-                    ) from error
-            time.sleep(self._delay(attempt, retry_after))
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        # jitter, so that threads turned back together do not come back together
-        delay = self.backoff * 2.0 ** (attempt - 1) * random.uniform(0.5, 1.0)
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        return min(delay, self.max_backoff)
+        try:
+            if payload is None:
+                return self.http.get_json(url)
+            return self.http.post_json(url, payload)
+        except NetError as error:
+            raise OsvApiError(
+                url, error.problem, status=error.status, attempts=error.attempts
+            ) from error
 
 
 def _results(url: str, document: Any, expected: int) -> list[Mapping[str, Any]]:
@@ -271,24 +240,6 @@ def _ids(url: str, entry: Mapping[str, Any]) -> list[str]:
             raise OsvApiError(url, "a result's vuln has no id", status=200)
         ids.append(vuln["id"])
     return ids
-
-
-def _error_message(error: urllib.error.HTTPError) -> str:
-    """The ``message`` of the API's error body, else the HTTP reason."""
-    try:
-        document = json.loads(error.read())
-    except (OSError, http.client.HTTPException, ValueError):
-        document = None
-    if isinstance(document, Mapping) and isinstance(document.get("message"), str):
-        return str(document["message"])
-    return str(error.reason or "request failed")
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: the backoff applies
 
 
 def query_batch(

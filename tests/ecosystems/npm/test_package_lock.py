@@ -120,7 +120,9 @@ def test_truncated_json_names_file_line_and_problem() -> None:
     assert isinstance(error, LockfileError)
     assert error.line is not None
     assert error.line >= 40
-    assert str(error).startswith(f"{SOURCE}:{error.line}: invalid package-lock.json: not valid JSON")
+    assert str(error).startswith(
+        f"{SOURCE}:{error.line}: invalid package-lock.json: not valid JSON"
+    )
 
 
 def test_bad_entries_are_reported_and_the_rest_is_read() -> None:

@@ -297,12 +297,14 @@ def _register_groups() -> None:
     from polypac.cli._attest import attest
     from polypac.cli._debian import debian
     from polypac.cli._pac import pac
+    from polypac.cli._resolve import resolve_command
     from polypac.cli._scan import scan_command
     from polypac.cli._translate import translate
     from polypac.cli._vuln import vuln
 
     cli.add_command(pac)
     cli.add_command(debian)
+    cli.add_command(resolve_command)
     cli.add_command(scan_command)
     cli.add_command(vuln)
     cli.add_command(translate)

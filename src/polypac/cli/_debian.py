@@ -18,6 +18,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from polypac.errors import PolypacError
+
 if TYPE_CHECKING:  # the solver stack loads when the command runs, not with every command
     from polypac.ecosystems.debian.installability import InstallabilityReport
 
@@ -165,3 +167,42 @@ def installability(
     if report.skipped:
         return EXIT_BAD_INPUT
     return EXIT_BROKEN if report.broken else 0
+
+
+@debian.command("install")
+@click.argument("packages", nargs=-1, required=True)
+@click.option("--no-install-recommends", is_flag=True, help="Leave Recommends out, as apt does.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per package to install.")
+def install(packages: tuple[str, ...], no_install_recommends: bool, as_json: bool) -> int:
+    """Plan installing PACKAGES (NAME, NAME=VERSION or NAME/SUITE) as `apt-get install -s`
+    plans it, from this machine's apt lists and dpkg status; nothing is installed.
+
+    Prints apt's `Inst` lines (or JSON). Exit 1 when the request cannot be installed (the
+    reasons are printed), 2 when the apt lists cannot be read.
+    """
+    from polypac.ecosystems.debian.install import AptCache, InstallFailure, plan_install
+
+    try:
+        cache = AptCache.from_machine()
+    except (OSError, PolypacError) as error:
+        click.echo(f"error: cannot read the apt lists: {error}", err=True)
+        return 2
+    plan = plan_install(list(packages), cache=cache, install_recommends=not no_install_recommends)
+    if isinstance(plan, InstallFailure):
+        click.echo(str(plan), err=True)
+        return 1
+    for package in plan.install:
+        if as_json:
+            data = {
+                "name": package.name,
+                "version": package.version,
+                "architecture": package.architecture,
+                "automatic": package.automatic,
+                "current": package.current,
+                "action": package.action,
+            }
+            click.echo(json.dumps(data))
+        else:
+            now = f"[{package.current}] " if package.current else ""
+            click.echo(f"Inst {package.name} {now}({package.version} {package.architecture})")
+    return 0

@@ -1,0 +1,93 @@
+"""``polypac resolve`` end to end, over recorded registries on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from polypac.cli import main
+from polypac.pac import parse_pac
+from polypac.solve.extended import ExtendedFailure, solve_extended
+from tests.ecosystems.npm._fake_registry import RECORDED, RECORDED_DATE, recorded_packuments
+from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
+from tests.net._server import FakeServer
+
+
+@pytest.fixture
+def npm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeServer]:
+    """The recorded npm registry, configured as npm finds it; a fresh HTTP cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with npm_registry(recorded_packuments()) as fake:
+        monkeypatch.setenv("npm_config_registry", fake.base_url)
+        yield fake
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    shutil.copy(RECORDED / "package.json", folder / "package.json")
+    return folder
+
+
+def test_package_lock_is_the_one_npm_writes(npm: FakeServer, project: Path) -> None:
+    lock = project / "package-lock.json"
+    argv = ["resolve", str(project / "package.json"), "--output", str(lock)]
+    assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 0
+    assert lock.read_text() == (RECORDED / "npm-package-lock.json").read_text()
+
+
+def test_the_same_inputs_give_the_same_bytes(npm: FakeServer, project: Path) -> None:
+    texts = []
+    for name in ("one.pac", "two.pac"):
+        out = project / name
+        argv = ["resolve", str(project / "package.json"), "--output", str(out)]
+        assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 0
+        texts.append(out.read_text())
+    assert texts[0] == texts[1]
+
+
+def test_a_pac_lock_solves_to_the_locked_tree(npm: FakeServer, project: Path) -> None:
+    out = project / "lock.pac"
+    argv = ["resolve", str(project / "package.json"), "--output", str(out)]
+    assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 0
+    document = parse_pac(out.read_text(), source=str(out))
+    answer = solve_extended(document.problem)
+    assert not isinstance(answer, ExtendedFailure)
+    chosen = {(p.name, str(p.version)) for p in answer.packages}
+    locked = json.loads((RECORDED / "npm-package-lock.json").read_text())["packages"]
+    expected = {
+        (entry.get("name") or key.rpartition("node_modules/")[2], entry["version"])
+        for key, entry in locked.items()
+        if key
+    }
+    root = json.loads((RECORDED / "package.json").read_text())
+    assert chosen == expected | {(root["name"], root.get("version", "0.0.0"))}
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "words"),
+    [
+        ("package.json", "pylock.toml", "an npm project locks to package-lock.json or a .pac"),
+        ("requirements.in", "package-lock.json", "a Python project locks to pylock.toml"),
+        ("setup.cfg", "pylock.toml", "cannot tell what it is"),
+    ],
+)
+def test_inputs_and_outputs_that_do_not_go_together(
+    tmp_path: Path, name: str, output: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / name
+    source.write_text("{}" if name.endswith(".json") else "")
+    assert main(["resolve", str(source), "--output", str(tmp_path / output)]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_a_bad_date_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "package.json"
+    source.write_text("{}")
+    assert main(["resolve", str(source), "--exclude-newer", "last week"]) == 2
+    assert "--exclude-newer 'last week' is not an ISO 8601 date" in capsys.readouterr().err

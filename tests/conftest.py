@@ -36,3 +36,12 @@ def anchor(*parts: str) -> Path:
 def load_json(*parts: str) -> Any:
     """Parse one JSON file of the anchors."""
     return json.loads(anchor(*parts).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test gets its own cache folder: no test reads or writes the user's caches
+    (HTTP cache, vulnerability store, attestation pins)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

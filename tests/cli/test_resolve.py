@@ -14,6 +14,7 @@ from polypac.pac import parse_pac
 from polypac.solve.extended import ExtendedFailure, solve_extended
 from tests.ecosystems.npm._fake_registry import RECORDED, RECORDED_DATE, recorded_packuments
 from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
+from tests.ecosystems.python._fake_index import recorded_index, request_settings, uv_pins
 from tests.net._server import FakeServer
 
 
@@ -91,3 +92,43 @@ def test_a_bad_date_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text("{}")
     assert main(["resolve", str(source), "--exclude-newer", "last week"]) == 2
     assert "--exclude-newer 'last week' is not an ISO 8601 date" in capsys.readouterr().err
+
+
+@pytest.fixture
+def pypi(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeServer]:
+    """The recorded PyPI answers as the index pip is configured with; a fresh cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with recorded_index() as fake:
+        monkeypatch.setenv("PIP_INDEX_URL", fake.url("/simple"))
+        monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+        yield fake
+
+
+@pytest.mark.parametrize("output", ["requirements.txt", "pylock.toml"])
+def test_python_requirements_lock_to_what_uv_chose(
+    pypi: FakeServer, tmp_path: Path, output: str
+) -> None:
+    settings = request_settings()
+    source = tmp_path / "requirements.in"
+    source.write_text("\n".join(settings["requirements"]) + "\n")
+    lock = tmp_path / output
+    argv = ["resolve", str(source), "--output", str(lock), "--exclude-newer"]
+    argv += [settings["exclude_newer"], "--python-version", "3.12", "--platform", "linux"]
+    assert main(argv) == 0
+    text = lock.read_text()
+    for name, version in uv_pins().items():
+        if output == "requirements.txt":
+            assert f"{name}=={version} \\" in text
+        else:
+            assert f'name = "{name}"\nversion = "{version}"' in text
+
+
+def test_an_unsatisfiable_python_request_is_explained(
+    pypi: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = request_settings()
+    source = tmp_path / "requirements.in"
+    source.write_text("\n".join(settings["unsatisfiable"][0]) + "\n")
+    argv = ["resolve", str(source), "--exclude-newer", settings["exclude_newer"]]
+    assert main([*argv, "--python-version", "3.12", "--platform", "linux"]) == 1
+    assert "version solving failed" in capsys.readouterr().err

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATE = "2026-11-01"
+# A timestamp, not a bare date: uv reads "2026-11-01" as the end of that day in local time,
+# npm and polypac as its first instant in UTC; with a timestamp all three agree.
+DATE = "2026-11-01T00:00:00Z"
 PYTHON = "3.12"
 
 PYTHON_SETS: list[list[str]] = [

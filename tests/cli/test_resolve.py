@@ -132,3 +132,14 @@ def test_an_unsatisfiable_python_request_is_explained(
     argv = ["resolve", str(source), "--exclude-newer", settings["exclude_newer"]]
     assert main([*argv, "--python-version", "3.12", "--platform", "linux"]) == 1
     assert "version solving failed" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(
+    npm: FakeServer, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = project / "not-a-folder"
+    blocker.write_text("")
+    lock = blocker / "package-lock.json"
+    argv = ["resolve", str(project / "package.json"), "--output", str(lock)]
+    assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 2
+    assert f"error: cannot write {lock}: Not a directory" in capsys.readouterr().err

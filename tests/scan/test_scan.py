@@ -217,3 +217,11 @@ def test_fail_on_uses_the_cvss_rating_where_the_record_has_no_word(
     if worst != "critical":
         above = levels[levels.index(worst) + 1]
         assert main([*argv, "--format", "json", "--fail-on", above]) == 0
+
+
+def test_scan_output_that_cannot_be_written(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = project / "api" / "uv.lock" / "graph.json"  # a file stands where a folder should
+    assert main(["scan", str(project), "--format", "json", "--output", str(target)]) == 2
+    assert f"error: cannot write {target}: Not a directory" in capsys.readouterr().err

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,7 +23,7 @@ from rich.console import Console
 
 from polypac.errors import PolypacError
 
-__all__ = ["Outcome", "iter_inputs", "progress_bar", "run_batch"]
+__all__ = ["Outcome", "OutputError", "iter_inputs", "progress_bar", "run_batch", "write_atomically"]
 
 
 def iter_inputs(values: Iterable[str]) -> Iterator[str]:
@@ -94,3 +98,31 @@ def progress_bar(verb: str) -> Iterator[Callable[[str, int, int], None] | None]:
             bar.update(task, completed=done, total=total, description=item)
 
         yield advance
+
+
+class OutputError(PolypacError):
+    """An output file that cannot be written (exit 2); the old file, if any, is intact."""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text``: a temporary file in the same folder, flushed to disk,
+    then a rename, so that a crash leaves the old file or the new one, never half of one.
+    The file keeps its permissions. Raises :class:`OutputError` when it cannot be written."""
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
+        raise

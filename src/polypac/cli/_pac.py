@@ -7,17 +7,14 @@ canonical, unsatisfiable), 2 invalid input (with the file, line and column of th
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
+from polypac.cli._io import write_atomically
 from polypac.errors import PolypacError
 
 __all__ = ["pac"]
@@ -39,24 +36,6 @@ def _read(path: str) -> str:
             f"not UTF-8 text (byte {error.start} is {data[error.start]:#04x})",
             source=path,
         ) from error
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text``: a temporary file in the same directory, then a rename,
-    so that a crash leaves either the old file or the new one."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _report(error: PolypacError, path: str, as_json: bool) -> None:
@@ -134,10 +113,10 @@ def pac_fmt(files: tuple[str, ...], write: bool, check_only: bool) -> int:
             changed = True
             if write:
                 try:
-                    _write_atomically(Path(path), canonical)
-                except OSError as error:
+                    write_atomically(Path(path), canonical)
+                except PolypacError as error:
                     invalid = True
-                    click.echo(f"error: cannot rewrite {path}: {error.strerror}", err=True)
+                    click.echo(f"error: {error}", err=True)
                     continue
                 click.echo(f"reformatted {path}", err=True)
             else:

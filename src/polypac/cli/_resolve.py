@@ -143,9 +143,9 @@ def _check_output(kind: str, output: Path | None) -> None:
 
 
 def _write(output: Path, text: str) -> None:
-    from polypac.cli._scan import _write_atomically
+    from polypac.cli._io import write_atomically
 
-    _write_atomically(output, text)
+    write_atomically(output, text)
 
 
 # ------------------------------------------------------------------ Python

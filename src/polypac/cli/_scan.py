@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from polypac.cli._io import progress_bar
+from polypac.cli._io import progress_bar, write_atomically
 
 if TYPE_CHECKING:
     from polypac.scan import ScanResult
@@ -59,18 +58,6 @@ def _data(result: ScanResult, root: Path) -> dict[str, Any]:
         "errors": [{"file": e.source, "line": e.line, "message": e.problem} for e in result.errors]
         + [{"file": str(p), "line": None, "message": why} for p, why in result.unreadable],
     }
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it: never half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _table(result: ScanResult) -> None:
@@ -171,11 +158,11 @@ def scan_command(
     if output_format == "table":
         _table(result)
         if output is not None:
-            _write_atomically(output, _document(result, path, "json"))
+            write_atomically(output, _document(result, path, "json"))
     else:
         text = _document(result, path, output_format)
         if output is not None:
-            _write_atomically(output, text)
+            write_atomically(output, text)
         else:
             click.echo(text, nl=False)
     if output_format != "table" and not result.complete:

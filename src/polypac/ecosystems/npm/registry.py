@@ -324,6 +324,7 @@ class NpmRegistry:
     ) -> None:
         self.client = client
         self.before = before
+        self._bases: dict[str | None, str] = {}
         if registry is None:
             self._registry_of: Callable[[str | None], str] = npm_registry
         elif isinstance(registry, str):
@@ -341,7 +342,10 @@ class NpmRegistry:
     def url_of(self, name: str) -> str:
         """The packument URL of ``name`` on the registry of its scope."""
         scope = name.partition("/")[0] if name.startswith("@") else None
-        return self._registry_of(scope) + packument_path(name)
+        base = self._bases.get(scope)
+        if base is None:  # npm's configuration is read once per scope, not once per name
+            base = self._bases[scope] = self._registry_of(scope)
+        return base + packument_path(name)
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Fetch the packuments of ``names`` not yet read, concurrently."""

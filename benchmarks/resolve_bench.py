@@ -284,13 +284,16 @@ def npm_sets(workdir: Path, count: int, report: Report) -> None:
         else:
             changed = sorted(set(mine) ^ set(other))
             report.differences.append(f"{label}: paths only on one side: {changed[:6]}")
-        _, check = timed(["npm", "ci", "--dry-run", "--ignore-scripts", "--no-audit"], ours_dir)
+        ci = ["npm", "ci", "--dry-run", "--ignore-scripts", "--no-audit"]
+        _, check = timed(ci, ours_dir)
         if check.returncode == 0:
             report.installs += 1
         else:
+            _, own = timed(ci, theirs_dir)
+            same = "; npm's own lock is refused too" if own.returncode != 0 else ""
+            first = [line for line in check.stderr.splitlines() if "Missing" in line][:1]
             report.differences.append(
-                f"{label}: npm ci --dry-run refuses polypac's lock: "
-                f"{check.stderr.strip().splitlines()[-1:]}"
+                f"{label}: npm ci --dry-run refuses polypac's lock{same}: {first}"
             )
 
 

@@ -12,6 +12,7 @@ import pytest
 from polypac.cli import main
 from polypac.pac import parse_pac
 from polypac.solve.extended import ExtendedFailure, solve_extended
+from tests.conftest import REPO
 from tests.ecosystems.npm._fake_registry import RECORDED, RECORDED_DATE, recorded_packuments
 from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
 from tests.ecosystems.python._fake_index import recorded_index, request_settings, uv_pins
@@ -143,3 +144,20 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(
     argv = ["resolve", str(project / "package.json"), "--output", str(lock)]
     assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 2
     assert f"error: cannot write {lock}: Not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "example", sorted((REPO / "examples" / "pac").glob("*.pac")), ids=lambda p: p.stem
+)
+def test_a_pac_problem_locks_to_a_pac_that_solves_the_same(example: Path, tmp_path: Path) -> None:
+    first = solve_extended(parse_pac(example.read_text(), source=str(example)).problem)
+    lock = tmp_path / "lock.pac"
+    code = main(["resolve", str(example), "--output", str(lock)])
+    if isinstance(first, ExtendedFailure):
+        assert code == 1
+        assert not lock.exists()
+        return
+    assert code == 0
+    again = solve_extended(parse_pac(lock.read_text(), source=str(lock)).problem)
+    assert not isinstance(again, ExtendedFailure)
+    assert again.packages == first.packages

@@ -1,12 +1,13 @@
 """``polypac resolve INPUT --output OUT``: a project's requirements resolved against the
 live registries, written as the lockfile the output's name asks for.
 
-INPUT is a ``pyproject.toml``, a pip requirements file (``requirements.in``, ``*.txt``)
-or a ``package.json``; OUT's name picks the format: ``pylock.toml`` (PEP 751),
-``requirements.txt`` (pins with hashes), ``package-lock.json`` (v3, as npm writes it), or
-``*.pac`` (a Pac lock, for any of them). With ``--system debian`` the PEP 725
-``[external]`` requirements of a ``pyproject.toml`` are planned as a Debian install
-request against this machine's apt lists, and the packages to install are printed.
+INPUT is a ``pyproject.toml``, a pip requirements file (``requirements.in``, ``*.txt``),
+a ``package.json``, or a Pac file (solved as it stands, no registry). OUT's name picks
+the format: ``pylock.toml`` (PEP 751), ``requirements.txt`` (pins with hashes),
+``package-lock.json`` (v3, as npm writes it), or ``*.pac`` (a Pac lock, for any of
+them). With ``--system debian`` the PEP 725 ``[external]`` requirements of a
+``pyproject.toml`` are planned as a Debian install request against this machine's apt
+lists, and the packages to install are printed.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def resolve_command(
         before = _date(exclude_newer) if exclude_newer else None
         kind = _input_kind(input_path)
         _check_output(kind, output)
+        if kind == "pac":
+            return _resolve_pac(text, input_path, output)
         with HttpClient(offline=offline) as client:
             if kind == "npm":
                 return _resolve_npm(text, input_path, output, client, before)
@@ -118,17 +121,21 @@ def _date(text: str) -> datetime:
 def _input_kind(path: Path) -> str:
     if path.name == "package.json":
         return "npm"
+    if path.suffix == ".pac":
+        return "pac"
     if path.name == "pyproject.toml" or path.suffix in {".in", ".txt"}:
         return "python"
     raise ResolveUsageError(
         f"{path}: cannot tell what it is; give a pyproject.toml, a requirements file "
-        "(.in, .txt) or a package.json"
+        "(.in, .txt), a package.json or a .pac"
     )
 
 
 def _check_output(kind: str, output: Path | None) -> None:
     if output is None or output.suffix == ".pac":
         return
+    if kind == "pac":
+        raise ResolveUsageError(f"a Pac problem locks to a .pac, not {output}")
     if kind == "npm" and output.name != "package-lock.json":
         raise ResolveUsageError(
             f"an npm project locks to package-lock.json or a .pac, not {output}"
@@ -243,6 +250,27 @@ def _python_locks(answer: Resolution, name: str, version: str) -> tuple[Locked, 
     root = Locked(name, version, tuple(below.get("", ())))
     packages = [Locked(p.name, p.version, tuple(below.get(p.name, ()))) for p in answer.packages]
     return root, packages
+
+
+# ------------------------------------------------------------------ Pac
+
+
+def _resolve_pac(text: str, path: Path, output: Path | None) -> int:
+    from polypac.pac import parse_pac
+    from polypac.resolve import resolution_lock
+    from polypac.solve.extended import ExtendedFailure, solve_extended
+
+    document = parse_pac(text, source=str(path))
+    answer = solve_extended(document.problem)
+    if isinstance(answer, ExtendedFailure):
+        click.echo(f"{document.problem.root} has no resolution:\n{answer.explain()}", err=True)
+        return EXIT_UNSATISFIABLE
+    if output is None:
+        for package in sorted(answer.packages, key=lambda p: (p.name, p.version)):
+            click.echo(str(package))
+    else:
+        _write(output, resolution_lock(document, answer))
+    return 0
 
 
 # ------------------------------------------------------------------ npm

@@ -3,6 +3,6 @@ the lockfile its package manager reads, or as a Pac lock that holds any of them.
 
 from __future__ import annotations
 
-from polypac.resolve.pac_lock import Locked, pac_lock
+from polypac.resolve.pac_lock import Locked, pac_lock, resolution_lock
 
-__all__ = ["Locked", "pac_lock"]
+__all__ = ["Locked", "pac_lock", "resolution_lock"]

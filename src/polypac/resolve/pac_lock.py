@@ -20,17 +20,25 @@ the same resolution gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from polypac.calculus.extended import ExtendedProblem, Formula, Requirement
+from polypac.calculus.extended import (
+    AllOf,
+    AnyOf,
+    ExtendedProblem,
+    ExtendedResolution,
+    Formula,
+    Requirement,
+    When,
+)
 from polypac.calculus.model import Package
-from polypac.pac import format_pac
+from polypac.pac import PacDocument, format_pac
 from polypac.version import get_scheme
 from polypac.version.sets import VersionSet
 
-__all__ = ["Locked", "pac_lock"]
+__all__ = ["Locked", "pac_lock", "resolution_lock"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +79,56 @@ def pac_lock(
         granularity=granularity,
     )
     return format_pac(problem, scheme=scheme)
+
+
+def resolution_lock(document: PacDocument, resolution: ExtendedResolution[Any]) -> str:
+    """The Pac lock of a resolution of ``document``'s problem: each chosen version depends
+    on the chosen version of every name its satisfied requirements (dependencies, enabled
+    features, peers) name; with concurrent versions, on the version it is linked to."""
+    problem = document.problem
+    chosen: dict[str, set[Any]] = {}
+    for package in resolution.packages:
+        chosen.setdefault(package.name, set()).add(package.version)
+    linked = {(link.dependent, link.target.name): link.target for link in resolution.links}
+    dependencies: dict[Package[Any], tuple[Formula[Any], ...]] = {}
+    for package in sorted(resolution.packages, key=lambda p: (p.name, p.version)):
+        formulas = list(problem.dependencies.get(package, ()))
+        features = problem.features.get(package, {})
+        for feature in sorted(resolution.features_of(package)):
+            formulas.extend(features.get(feature, ()))
+        formulas.extend(problem.peers.get(package, ()))
+        pins: dict[str, Any] = {}
+        for requirement in _positive(formulas):
+            target = linked.get((package, requirement.name))
+            if target is not None:
+                pins[requirement.name] = target.version
+                continue
+            met = [v for v in chosen.get(requirement.name, ()) if requirement.versions.contains(v)]
+            if met:
+                pins[requirement.name] = max(met)
+        if pins:
+            dependencies[package] = tuple(
+                Requirement(name, VersionSet.singleton(version))
+                for name, version in sorted(pins.items())
+            )
+    lock: ExtendedProblem[Any] = ExtendedProblem(
+        root=problem.root,
+        packages={name: tuple(sorted(found)) for name, found in sorted(chosen.items())},
+        dependencies=dependencies,
+        granularity=problem.granularity,
+    )
+    return format_pac(lock, scheme=document.scheme, schemes=document.schemes)
+
+
+def _positive(formulas: Iterable[Formula[Any]]) -> Iterator[Requirement[Any]]:
+    """The requirements a formula asks for (not those it forbids, nor variable tests)."""
+    for formula in formulas:
+        match formula:
+            case Requirement():
+                yield formula
+            case AllOf(parts) | AnyOf(parts):
+                yield from _positive(parts)
+            case When(_, then):
+                yield from _positive([then])
+            case _:
+                continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,12 @@ from polypac.cli import main
 from polypac.pac import parse_pac
 from polypac.solve.extended import ExtendedFailure, solve_extended
 from tests.conftest import REPO
-from tests.ecosystems.npm._fake_registry import RECORDED, RECORDED_DATE, recorded_packuments
+from tests.ecosystems.npm._fake_registry import (
+    RECORDED,
+    RECORDED_DATE,
+    packument,
+    recorded_packuments,
+)
 from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
 from tests.ecosystems.python._fake_index import recorded_index, request_settings, uv_pins
 from tests.net._server import FakeServer
@@ -161,3 +167,27 @@ def test_a_pac_problem_locks_to_a_pac_that_solves_the_same(example: Path, tmp_pa
     again = solve_extended(parse_pac(lock.read_text(), source=str(lock)).problem)
     assert not isinstance(again, ExtendedFailure)
     assert again.packages == first.packages
+
+
+def test_native_addons_are_found_and_their_build_tools_planned(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not list(Path("/var/lib/apt/lists").glob("*_Packages*")):
+        if os.environ.get("CI"):
+            pytest.fail("no apt lists on this machine", pytrace=False)
+        pytest.skip("no apt lists on this machine")
+    documents = {
+        "addon": packument("addon", {"1.0.0": {"gypfile": True, "dependencies": {"plain": "^1"}}}),
+        "plain": packument("plain", {"1.0.0": {}}),
+        "scripted": packument("scripted", {"2.0.0": {"scripts": {"install": "node-gyp rebuild"}}}),
+    }
+    with npm_registry(documents) as fake:
+        monkeypatch.setenv("npm_config_registry", fake.base_url)
+        dependencies = {"addon": "^1.0.0", "scripted": "^2.0.0"}
+        manifest = {"name": "app", "version": "1.0.0", "dependencies": dependencies}
+        (tmp_path / "package.json").write_text(json.dumps(manifest))
+        argv = ["resolve", str(tmp_path / "package.json"), "--system", "debian"]
+        assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "packages that may build native code when installed: addon@1.0.0, scripted@2.0.0" in out
+    assert "Debian packages to install" in out

@@ -61,7 +61,8 @@ class ResolveUsageError(PolypacError):
 @click.option(
     "--system",
     type=click.Choice(["debian"]),
-    help="Also plan the PEP 725 [external] requirements as a Debian install request.",
+    help="Also plan, as a Debian install request, the PEP 725 [external] requirements of a "
+    "pyproject.toml, or the build tools of a package.json's native addons.",
 )
 @click.option("--offline", is_flag=True, help="Answer from the HTTP cache only.")
 def resolve_command(
@@ -89,7 +90,7 @@ def resolve_command(
             return _resolve_pac(text, input_path, output)
         with HttpClient(offline=offline) as client:
             if kind == "npm":
-                return _resolve_npm(text, input_path, output, client, before)
+                return _resolve_npm(text, input_path, output, client, before, system)
             code = _resolve_python(
                 text, input_path, output, client, before, python_version, target_platform
             )
@@ -277,7 +278,12 @@ def _resolve_pac(text: str, path: Path, output: Path | None) -> int:
 
 
 def _resolve_npm(
-    text: str, path: Path, output: Path | None, client: Any, before: datetime | None
+    text: str,
+    path: Path,
+    output: Path | None,
+    client: Any,
+    before: datetime | None,
+    system: str | None,
 ) -> int:
     from polypac.ecosystems.npm.lock_writer import write_package_lock
     from polypac.ecosystems.npm.registry import NpmRegistry
@@ -303,7 +309,63 @@ def _resolve_npm(
         _write(output, pac_lock("npm", root, packages, granularity="exact"))
     else:
         _write(output, write_package_lock(tree))
+    if system == "debian":
+        return _plan_native_addons(tree)
     return 0
+
+
+# node-gyp, which builds npm's native addons, needs a C and C++ toolchain, make and Python 3.
+_NODE_GYP = (
+    "dep:virtual/compiler/c",
+    "dep:virtual/compiler/cpp",
+    "dep:generic/make",
+    "pkg:deb/debian/python3",
+)
+
+
+def native_addons(tree: NpmTree) -> list[str]:
+    """The packages of ``tree`` that build code when installed: a ``binding.gyp``
+    (``gypfile``), an install script (``hasInstallScript``, or ``install``/``preinstall``/
+    ``postinstall`` scripts) that npm runs; as ``name@version``."""
+    found = []
+    for package in tree.packages:
+        raw = package.manifest.raw
+        scripts = raw.get("scripts")
+        scripted = isinstance(scripts, dict) and any(
+            scripts.get(k) for k in ("install", "preinstall", "postinstall")
+        )
+        if raw.get("gypfile") is True or raw.get("hasInstallScript") is True or scripted:
+            found.append(f"{package.name}@{package.version}")
+    return sorted(set(found))
+
+
+def _plan_native_addons(tree: NpmTree) -> int:
+    from polypac.ecosystems.debian.external import plan_external
+    from polypac.ecosystems.debian.install import AptCache, InstallFailure
+    from polypac.ecosystems.python.external import parse_external_requirement
+
+    addons = native_addons(tree)
+    if not addons:
+        click.echo("no package runs an install script: no Debian packages needed", err=True)
+        return 0
+    click.echo(f"packages that may build native code when installed: {', '.join(addons)}")
+    needs = [parse_external_requirement(url, key="build-requires") for url in _NODE_GYP]
+    plan = plan_external(needs, cache=AptCache.from_machine())
+    if isinstance(plan, InstallFailure):
+        click.echo(str(plan), err=True)
+        return EXIT_UNSATISFIABLE
+    _print_plan(plan.install)
+    return 0
+
+
+def _print_plan(install: Any) -> None:
+    if not install:
+        click.echo("Debian packages to install: none, every one needed is installed")
+        return
+    click.echo("Debian packages to install (apt-get install):")
+    for package in install:
+        mark = "" if package.automatic else " (requested)"
+        click.echo(f"  {package.name} {package.version}{mark}")
 
 
 def npm_locks(tree: NpmTree) -> tuple[Locked, list[Locked]]:
@@ -357,7 +419,10 @@ def _plan_debian(text: str, path: Path) -> int:
     from polypac.ecosystems.python.external import read_external
 
     if path.name != "pyproject.toml":
-        raise ResolveUsageError("--system debian reads the [external] table of a pyproject.toml")
+        raise ResolveUsageError(
+            "--system debian reads the [external] table of a pyproject.toml, or the native "
+            "addons of a package.json"
+        )
     external = tomllib.loads(text).get("external")
     if not isinstance(external, dict):
         click.echo("no [external] requirements: no Debian packages needed", err=True)
@@ -369,8 +434,5 @@ def _plan_debian(text: str, path: Path) -> int:
     if isinstance(plan, InstallFailure):
         click.echo(str(plan), err=True)
         return EXIT_UNSATISFIABLE
-    click.echo("Debian packages to install (apt-get install):")
-    for package in plan.install:
-        mark = "" if package.automatic else " (requested)"
-        click.echo(f"  {package.name} {package.version}{mark}")
+    _print_plan(plan.install)
     return 0

@@ -184,7 +184,8 @@ def test_peer_conflict_is_eresolve(tmp_path: Path) -> None:
     assert failure.message == (
         "the root project needs plugin@1, but the dependency conflicts (npm's ERESOLVE): "
         "plugin@1.0.0 needs the peer host@^2, and host@1.0.0 is at node_modules/host\n"
-        "hint: npm would also refuse this tree; --legacy-peer-deps ignores peers"
+        "hint: npm refuses this between the project's own dependencies; deeper in the tree it "
+        "overrides the peer with a warning, which polypac does not do"
     )
 
 

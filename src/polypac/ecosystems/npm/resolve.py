@@ -495,7 +495,10 @@ class _Builder:
             edge.spec,
             node.label,
             f"the {kind} conflicts (npm's ERESOLVE): {reason}",
-            hint="npm would also refuse this tree; --legacy-peer-deps ignores peers",
+            hint=(
+                "npm refuses this between the project's own dependencies; deeper in the "
+                "tree it overrides the peer with a warning, which polypac does not do"
+            ),
         )
 
     def dedupe_below(self, placed: _Node) -> None:

@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# No deadline: a test's outcome must not depend on how busy the machine is (the default
+# 200 ms per example turned into failures on a loaded 2-core machine).
+settings.register_profile("polypac", deadline=None)
+settings.load_profile("polypac")
 
 REPO = Path(__file__).resolve().parent.parent
 

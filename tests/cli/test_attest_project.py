@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,32 @@ def test_show_prints_the_whole_identity(
 def test_usage_errors(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert words in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda d: d, "no gem, maven, npm, pypi package with a version found here"),
+        (
+            lambda d: _write(d / "package-lock.json", '{"lockfileVersion": 3, "packages": {'),
+            "cannot be read whole: ",
+        ),
+    ],
+    ids=["nothing-to-verify", "broken-lockfile"],
+)
+def test_checking_nothing_does_not_pass(
+    registry: Registry, tmp_path: Path, make: Any, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = make(tmp_path)
+    assert main(["attest", "verify", str(target)]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_a_purl_without_version_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["attest", "verify", "pkg:npm/left-pad"]) == 2
+    assert "a PURL to verify needs a version" in capsys.readouterr().err
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path

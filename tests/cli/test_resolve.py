@@ -191,3 +191,51 @@ def test_native_addons_are_found_and_their_build_tools_planned(
     out = capsys.readouterr().out
     assert "packages that may build native code when installed: addon@1.0.0, scripted@2.0.0" in out
     assert "Debian packages to install" in out
+
+
+@pytest.mark.parametrize(
+    ("files", "argv", "words"),
+    [
+        (
+            {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["requests>>1"]\n'},
+            ["pyproject.toml"],
+            "invalid requirement 'requests>>1'",
+        ),
+        (
+            {"requirements.in": "rich\n"},
+            ["requirements.in", "--python-version", "banana"],
+            "--python-version 'banana': give a Python 3 version such as 3.12",
+        ),
+        (
+            {"requirements.in": "rich\n"},
+            ["requirements.in", "--system", "debian", "--output", "requirements.txt"],
+            "--system debian reads the [external] table of a pyproject.toml",
+        ),
+    ],
+    ids=["bad-pep508", "bad-python-version", "system-needs-pyproject"],
+)
+def test_usage_errors_come_before_any_work(
+    tmp_path: Path,
+    files: dict[str, str],
+    argv: list[str],
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    args = [str(tmp_path / a) if (tmp_path / a).exists() else a for a in argv]
+    args = [str(tmp_path / a) if a.endswith(".txt") else a for a in args]
+    assert main(["resolve", *args]) == 2
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "requirements.txt").exists()
+
+
+def test_a_new_lock_gets_the_usual_permissions(npm: FakeServer, project: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        lock = project / "package-lock.json"
+        argv = ["resolve", str(project / "package.json"), "--output", str(lock)]
+        assert main([*argv, "--exclude-newer", RECORDED_DATE]) == 0
+    finally:
+        os.umask(umask)
+    assert lock.stat().st_mode & 0o777 == 0o644

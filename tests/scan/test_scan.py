@@ -225,3 +225,33 @@ def test_scan_output_that_cannot_be_written(
     target = project / "api" / "uv.lock" / "graph.json"  # a file stands where a folder should
     assert main(["scan", str(project), "--format", "json", "--output", str(target)]) == 2
     assert f"error: cannot write {target}: Not a directory" in capsys.readouterr().err
+
+
+def test_a_requirements_file_does_not_hide_the_project(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["flask>=2"]\n'
+    )
+    (tmp_path / "requirements-docs.txt").write_text("sphinx==7.2.6\n")
+    names = {node.purl.name for node in scan(tmp_path).graph.nodes.values()}
+    assert {"flask", "sphinx"} <= names
+
+
+def test_scanning_nothing_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = tmp_path / "foo.lock"
+    unknown.write_text("")
+    assert main(["scan", str(unknown)]) == 2
+    assert f"error: polypac does not read {unknown}" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["scan", str(empty)]) == 0
+    assert f"note: no manifest or lockfile found under {empty}" in capsys.readouterr().err
+
+
+def test_fail_on_needs_data_and_online_excludes_store(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    none = tmp_path / "none.sqlite3"
+    assert main(["scan", str(project), "--store", str(none), "--fail-on", "high"]) == 2
+    assert "error: --fail-on needs vulnerability data" in capsys.readouterr().err
+    assert main(["scan", str(project), "--store", str(none), "--online"]) == 2
+    assert "error: --store and --online exclude each other" in capsys.readouterr().err

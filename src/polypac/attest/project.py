@@ -61,7 +61,8 @@ failed (the ``reason`` names the step and URL)."""
 
 
 class TargetError(PolypacError):
-    """A target that names nothing: a path that does not exist."""
+    """A target that names nothing: a path that does not exist, a file that cannot be read,
+    a lockfile or folder with no package that publishes attestations."""
 
     def __init__(self, target: str, problem: str) -> None:
         self.target = target
@@ -107,8 +108,10 @@ def targets_of(arguments: Iterable[str | Path]) -> list[PackageURL]:
     read with :func:`polypac.scan.scan`; only types that publish attestations, with versions,
     each once, in the order found.
 
-    Raises :class:`polypac.errors.PurlError` for a bad PURL text, :class:`TargetError` for a
-    path that does not exist.
+    Raises :class:`polypac.errors.PurlError` for a bad PURL text or a PURL without a
+    version or of a type without attestations, :class:`TargetError` for a path that does not
+    exist, a file that cannot be read whole, or a path with no package to verify: checking
+    nothing must not pass for checking everything.
     """
     from polypac.scan import scan  # the scanners pull in every ecosystem; only here
 
@@ -116,14 +119,29 @@ def targets_of(arguments: Iterable[str | Path]) -> list[PackageURL]:
     for argument in arguments:
         if isinstance(argument, str) and argument.startswith("pkg:"):
             purl = parse_purl(argument)
+            if purl.type not in ATTESTED_TYPES or not purl.version:
+                raise TargetError(
+                    argument,
+                    "a PURL to verify needs a version and one of the types "
+                    f"{', '.join(sorted(ATTESTED_TYPES))}",
+                )
             found.setdefault(purl.to_string(), purl)
             continue
         if not Path(argument).exists():
             raise TargetError(str(argument), "no such file or folder")
-        graph = scan(Path(argument)).graph
-        for key, node in graph.nodes.items():
+        result = scan(Path(argument))
+        problems = [str(e) for e in result.errors] + [f"{p}: {w}" for p, w in result.unreadable]
+        if problems:
+            raise TargetError(str(argument), f"cannot be read whole: {problems[0]}")
+        before = len(found)
+        for key, node in result.graph.nodes.items():
             if node.purl.type in ATTESTED_TYPES and node.purl.version:
                 found.setdefault(key, node.purl)
+        if len(found) == before and not any(
+            n.purl.type in ATTESTED_TYPES and n.purl.version for n in result.graph.nodes.values()
+        ):
+            kinds = ", ".join(sorted(ATTESTED_TYPES))
+            raise TargetError(str(argument), f"no {kinds} package with a version found here")
     return list(found.values())
 
 

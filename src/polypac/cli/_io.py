@@ -104,10 +104,22 @@ class OutputError(PolypacError):
     """An output file that cannot be written (exit 2); the old file, if any, is intact."""
 
 
+def _mode_for(path: Path) -> int:
+    """The mode ``path`` has, or for a new file what ``open`` would give it (the temporary
+    file is made owner-only)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` by ``text``: a temporary file in the same folder, flushed to disk,
     then a rename, so that a crash leaves the old file or the new one, never half of one.
-    The file keeps its permissions. Raises :class:`OutputError` when it cannot be written."""
+    The file keeps its permissions (a new one gets the usual ones). Raises
+    :class:`OutputError` when it cannot be written."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
@@ -118,7 +130,7 @@ def write_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+            os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException as error:
         with contextlib.suppress(OSError):

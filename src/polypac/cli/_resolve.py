@@ -13,6 +13,7 @@ lists, and the packages to install are printed.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,14 @@ def resolve_command(
         before = _date(exclude_newer) if exclude_newer else None
         kind = _input_kind(input_path)
         _check_output(kind, output)
+        _check_target(python_version)
+        if system is not None and not (kind == "npm" or input_path.name == "pyproject.toml"):
+            raise ResolveUsageError(
+                "--system debian reads the [external] table of a pyproject.toml, or the "
+                "native addons of a package.json"
+            )
+        if system is not None and input_path.name == "pyproject.toml":
+            _external(text, input_path)  # a bad [external] table stops us before any work
         if kind == "pac":
             return _resolve_pac(text, input_path, output)
         with HttpClient(offline=offline) as client:
@@ -100,6 +109,13 @@ def resolve_command(
     except PolypacError as error:
         click.echo(f"error: {error}", err=True)
         return EXIT_USAGE
+
+
+def _check_target(python_version: str | None) -> None:
+    if python_version is not None and not re.fullmatch(r"3\.\d+(\.\d+)?", python_version):
+        raise ResolveUsageError(
+            f"--python-version {python_version!r}: give a Python 3 version such as 3.12"
+        )
 
 
 def _read(path: Path) -> str:
@@ -172,7 +188,9 @@ def _python_requirements(text: str, path: Path) -> tuple[list[str], str, str]:
         requirements = project.get("dependencies", [])
         if not isinstance(requirements, list) or not all(isinstance(r, str) for r in requirements):
             raise ResolveUsageError(f"{path}: [project] dependencies must be a list of strings")
-        name = str(project.get("name") or path.parent.resolve().name or "project")
+        for requirement in requirements:
+            _check_pep508(requirement, path)
+        name = str(project.get("name") or f"project:{path.parent.resolve().name}")
         return list(requirements), name, str(project.get("version") or "0")
     from polypac.ecosystems.python import read_requirements
 
@@ -189,7 +207,20 @@ def _python_requirements(text: str, path: Path) -> tuple[list[str], str, str]:
         extras = f"[{','.join(item.extras)}]" if item.extras else ""
         marker = f"; {item.marker}" if item.marker else ""
         requirements.append(f"{item.name}{extras}{item.specifier}{marker}")
-    return requirements, path.parent.resolve().name or "project", "0"
+    for requirement in requirements:
+        _check_pep508(requirement, path)
+    # "project:" cannot start a PyPI name: the root never clashes with a requirement
+    return requirements, f"project:{path.parent.resolve().name}", "0"
+
+
+def _check_pep508(text: str, path: Path) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        Requirement(text)
+    except InvalidRequirement as error:
+        problem = str(error).splitlines()[0]
+        raise ResolveUsageError(f"{path}: invalid requirement {text!r}: {problem}") from error
 
 
 def _resolve_python(
@@ -413,23 +444,32 @@ def npm_locks(tree: NpmTree) -> tuple[Locked, list[Locked]]:
 # ------------------------------------------------------------------ Debian
 
 
-def _plan_debian(text: str, path: Path) -> int:
-    from polypac.ecosystems.debian.external import plan_external
-    from polypac.ecosystems.debian.install import AptCache, InstallFailure
+def _external(text: str, path: Path) -> list[Any]:
+    """The PEP 725 requirements of a pyproject.toml's ``[external]`` table."""
     from polypac.ecosystems.python.external import read_external
 
-    if path.name != "pyproject.toml":
-        raise ResolveUsageError(
-            "--system debian reads the [external] table of a pyproject.toml, or the native "
-            "addons of a package.json"
-        )
-    external = tomllib.loads(text).get("external")
+    try:
+        external = tomllib.loads(text).get("external")
+    except tomllib.TOMLDecodeError as error:
+        raise ResolveUsageError(f"{path}: not TOML: {error}") from error
+    if external is None:
+        return []
     if not isinstance(external, dict):
-        click.echo("no [external] requirements: no Debian packages needed", err=True)
-        return 0
+        raise ResolveUsageError(f"{path}: [external] must be a table")
     requirements, problems = read_external(external)
     if problems:
         raise problems[0]
+    return list(requirements)
+
+
+def _plan_debian(text: str, path: Path) -> int:
+    from polypac.ecosystems.debian.external import plan_external
+    from polypac.ecosystems.debian.install import AptCache, InstallFailure
+
+    requirements = _external(text, path)
+    if not requirements:
+        click.echo("no [external] requirements: no Debian packages needed", err=True)
+        return 0
     plan = plan_external(requirements, cache=AptCache.from_machine())
     if isinstance(plan, InstallFailure):
         click.echo(str(plan), err=True)

@@ -135,7 +135,18 @@ def scan_command(
     from polypac.scan import scan
     from polypac.vuln.store import VulnStore
 
+    if online and store is not None:
+        click.echo("error: --store and --online exclude each other", err=True)
+        return EXIT_INCOMPLETE
     vulnerabilities: VulnStore | None = None if online else VulnStore(store)
+    if vulnerabilities is not None and not vulnerabilities.path.exists() and fail_on:
+        click.echo(
+            f"error: --fail-on needs vulnerability data, and there is none at "
+            f"{vulnerabilities.path}\nhint: load OSV records with `polypac vuln import PATH...`, "
+            "or use --online",
+            err=True,
+        )
+        return EXIT_INCOMPLETE
     if vulnerabilities is not None and not vulnerabilities.path.exists():
         click.echo(
             f"note: no vulnerability data at {vulnerabilities.path}\n"
@@ -148,6 +159,15 @@ def scan_command(
             None if advance is None else (lambda p, done, total: advance(p.name, done, total))
         )
         result = scan(path, vulnerabilities=vulnerabilities, progress=progress)
+    if not result.files and not result.unreadable:
+        if path.is_file():
+            click.echo(
+                f"error: polypac does not read {path}: it is no manifest or lockfile it knows "
+                "(docs/scan.md lists them)",
+                err=True,
+            )
+            return EXIT_INCOMPLETE
+        click.echo(f"note: no manifest or lockfile found under {path}", err=True)
     if online:
         from polypac.vuln.osv_api import OsvClient
 

@@ -4,10 +4,14 @@ A lockfile says what is installed; a manifest only what was asked for. Where a f
 a lockfile of an ecosystem, that ecosystem's manifests there are not read (their direct
 dependencies are in the lockfile, with versions); ``go.sum`` is read only without ``go.mod``.
 
+pip's requirements files are their own kind: a ``requirements-docs.txt`` is no lock of the
+project, so it neither hides a ``pyproject.toml`` nor is hidden by a ``uv.lock``.
+
 Some inventories are folders, not files: a Python virtual environment (the folder of a
 ``pyvenv.cfg``) or a ``site-packages`` folder is read as an installed environment, and is
-not searched further. Virtual environments inside a project are skipped like other
-installed trees (``node_modules``): scan one by naming it.
+not searched further. The usual environment folders ``.venv`` and ``venv`` are skipped like
+other installed trees (``node_modules``): scan one by naming it. An environment under
+another name, met on the way, is read.
 """
 
 from __future__ import annotations
@@ -79,7 +83,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat("pylock.toml", "pypi", True, read_pylock),
     FileFormat("pylock.*.toml", "pypi", True, read_pylock),
     FileFormat("Pipfile.lock", "pypi", True, read_pipfile_lock),
-    FileFormat("requirements*.txt", "pypi", True, read_requirements),
+    FileFormat("requirements*.txt", "pip-requirements", True, read_requirements),
     FileFormat("pyproject.toml", "pypi", False, read_pyproject),
     FileFormat("pyvenv.cfg", "pypi", True, read_environment, reads_folder=True),
     FileFormat("package-lock.json", "npm", True, read_package_lock),
@@ -154,7 +158,7 @@ def discover(root: Path) -> Iterator[tuple[Path, FileFormat]]:
     the folder (``pyvenv.cfg``); a ``site-packages`` root is given as itself.
     """
     if root.is_file():
-        found = format_of(root.name, root.parent.name)
+        found = format_of(root.name, root.resolve().parent.name)
         if found is not None:
             yield root, found
         return

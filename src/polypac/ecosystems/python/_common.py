@@ -7,11 +7,9 @@ import itertools
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
-from polypac.errors import PurlError
-from polypac.inventory.graph import DependencyGraph, LockfileError, Node
+from polypac.inventory.graph import LockfileError
 from polypac.purl import PackageURL, build_purl
 
 __all__ = [
@@ -21,7 +19,6 @@ __all__ = [
     "load_toml",
     "pypi_purl",
     "read_toml_blocks",
-    "root_node",
 ]
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
@@ -30,17 +27,6 @@ _AT_END = "(at end of document)"
 
 def _lower_first(problem: str) -> str:
     return problem[:1].lower() + problem[1:]
-
-
-def root_node(graph: DependencyGraph, source: str) -> Node:
-    """The root ``pkg:generic/<directory-or-file-stem>`` for a file that names no project."""
-    path = PurePosixPath(source.replace("\\", "/"))
-    stem = path.parent.name or path.stem or "project"
-    try:
-        purl = build_purl("generic", stem)
-    except PurlError:
-        purl = build_purl("generic", "project")
-    return graph.add_node(purl, root=True)
 
 
 def pypi_purl(name: str, version: str | None) -> PackageURL:

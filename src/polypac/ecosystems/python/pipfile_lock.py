@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 
-from polypac.ecosystems.python._common import pypi_purl, root_node
+from polypac.ecosystems.python._common import pypi_purl
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import Location, LockfileError, ReadResult, Scope
 
 __all__ = ["read_pipfile_lock"]
@@ -58,7 +59,7 @@ def read_pipfile_lock(text: str, *, source: str) -> ReadResult:
         return result
 
     graph = result.graph
-    root = root_node(graph, source)
+    root = generic_root(graph, source)
     for section, scope in _SECTIONS:
         start = _key_line(lines, section, 1)
         packages = document.get(section, {})

@@ -38,9 +38,9 @@ from polypac.ecosystems.python._common import (
     find_line,
     pypi_purl,
     read_toml_blocks,
-    root_node,
 )
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import Location, LockfileError, Node, ReadResult, Scope
 
 __all__ = ["read_poetry_lock"]
@@ -121,7 +121,7 @@ def read_poetry_lock(text: str, *, source: str) -> ReadResult:
             scope = Scope.OPTIONAL if _is_optional(constraint) else Scope.RUNTIME
             graph.add_edge(parent, child, scope, direct=False, declared_at=Location(source, line))
 
-    root = root_node(graph, source)
+    root = generic_root(graph, source)
     direct_edges = [(block, node) for block, node in placed if node.key not in depended]
     for block, node in direct_edges:
         graph.add_edge(

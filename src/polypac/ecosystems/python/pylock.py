@@ -25,9 +25,9 @@ from polypac.ecosystems.python._common import (
     find_line,
     pypi_purl,
     read_toml_blocks,
-    root_node,
 )
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import Location, LockfileError, Node, ReadResult, Scope
 
 __all__ = ["read_pylock"]
@@ -104,7 +104,7 @@ def read_pylock(text: str, *, source: str) -> ReadResult:
                 parent, child, Scope.RUNTIME, direct=False, declared_at=Location(source, line)
             )
 
-    root = root_node(graph, source)
+    root = generic_root(graph, source)
     for block, node in placed:
         if node.key not in depended:
             graph.add_edge(

@@ -29,9 +29,10 @@ from typing import Any
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
-from polypac.ecosystems.python._common import load_toml, pypi_purl, root_node
+from polypac.ecosystems.python._common import load_toml, pypi_purl
 from polypac.ecosystems.python.external import read_external
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import (
     DependencyGraph,
     Location,
@@ -80,7 +81,7 @@ def _root(graph: DependencyGraph, document: dict[str, Any], source: str) -> Node
             except PurlError:
                 continue
             return graph.add_node(purl, root=True)
-    return root_node(graph, source)
+    return generic_root(graph, source)
 
 
 def read_pyproject(text: str, *, source: str) -> ReadResult:

@@ -36,8 +36,9 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from polypac.ecosystems.python._common import pypi_purl, root_node
+from polypac.ecosystems.python._common import pypi_purl
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import Location, LockfileError, Node, ReadResult, Scope
 
 __all__ = ["Include", "Requirement", "RequirementsResult", "read_requirements"]
@@ -179,7 +180,7 @@ def read_requirements(text: str, *, source: str) -> RequirementsResult:
     """Read a pip requirements file; ``-r``/``-c`` files are listed, not read."""
     result = RequirementsResult()
     graph = result.graph
-    root = root_node(graph, source)
+    root = generic_root(graph, source)
 
     def fail(line: int, shown: str, problem: str, position: int | None = None) -> None:
         result.errors.append(

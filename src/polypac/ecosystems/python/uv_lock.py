@@ -31,9 +31,9 @@ from polypac.ecosystems.python._common import (
     find_line,
     pypi_purl,
     read_toml_blocks,
-    root_node,
 )
 from polypac.errors import PurlError
+from polypac.inventory._readers import generic_root
 from polypac.inventory.graph import Location, LockfileError, Node, ReadResult, Scope
 
 __all__ = ["read_uv_lock"]
@@ -140,7 +140,7 @@ def read_uv_lock(text: str, *, source: str) -> ReadResult:
                 )
 
     if not roots:
-        root = root_node(graph, source)
+        root = generic_root(graph, source)
         for block, node in placed:
             if node.key not in depended:
                 graph.add_edge(

@@ -133,15 +133,16 @@ def targets_of(arguments: Iterable[str | Path]) -> list[PackageURL]:
         problems = [str(e) for e in result.errors] + [f"{p}: {w}" for p, w in result.unreadable]
         if problems:
             raise TargetError(str(argument), f"cannot be read whole: {problems[0]}")
-        before = len(found)
-        for key, node in result.graph.nodes.items():
-            if node.purl.type in ATTESTED_TYPES and node.purl.version:
-                found.setdefault(key, node.purl)
-        if len(found) == before and not any(
-            n.purl.type in ATTESTED_TYPES and n.purl.version for n in result.graph.nodes.values()
-        ):
+        attested = [
+            (key, node.purl)
+            for key, node in result.graph.nodes.items()
+            if node.purl.type in ATTESTED_TYPES and node.purl.version
+        ]
+        if not attested:
             kinds = ", ".join(sorted(ATTESTED_TYPES))
             raise TargetError(str(argument), f"no {kinds} package with a version found here")
+        for key, purl in attested:
+            found.setdefault(key, purl)
     return list(found.values())
 
 

@@ -3,6 +3,7 @@ every package of a project, fetched from the registries and verified offline."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -92,7 +93,7 @@ def show_package(purl: str, *, offline: bool, as_json: bool) -> int:
     if verdict.identity is not None:
         data["identity"] = {
             key: value
-            for key, value in vars_of(verdict.identity).items()
+            for key, value in dataclasses.asdict(verdict.identity).items()
             if value not in (None, "", ())
         }
     if as_json:
@@ -110,15 +111,6 @@ def show_package(purl: str, *, offline: bool, as_json: bool) -> int:
                 shown = ", ".join(value) if isinstance(value, list) else value
                 console.print(f"{key}: {shown}", markup=False)
     return 0 if verdict.status in {"verified", "missing"} else EXIT_FAILED
-
-
-def vars_of(value: object) -> dict[str, Any]:
-    """The fields of a dataclass instance (slotted or not), by name."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
-    return {}
 
 
 def _fails(verdict: PackageVerdict, *, require_provenance: bool) -> bool:

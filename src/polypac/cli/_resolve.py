@@ -93,8 +93,9 @@ def resolve_command(
                 "--system debian reads the [external] table of a pyproject.toml, or the "
                 "native addons of a package.json"
             )
-        if system is not None and input_path.name == "pyproject.toml":
-            _external(text, input_path)  # a bad [external] table stops us before any work
+        # read before any work, so that a bad [external] table stops the command at once
+        wants_external = system is not None and input_path.name == "pyproject.toml"
+        external = _external(text, input_path) if wants_external else []
         if kind == "pac":
             return _resolve_pac(text, input_path, output)
         with HttpClient(offline=offline) as client:
@@ -104,7 +105,7 @@ def resolve_command(
                 text, input_path, output, client, before, python_version, target_platform
             )
         if system == "debian" and code == 0:
-            return _plan_debian(text, input_path)
+            return _plan_debian(external)
         return code
     except PolypacError as error:
         click.echo(f"error: {error}", err=True)
@@ -462,11 +463,10 @@ def _external(text: str, path: Path) -> list[Any]:
     return list(requirements)
 
 
-def _plan_debian(text: str, path: Path) -> int:
+def _plan_debian(requirements: list[Any]) -> int:
     from polypac.ecosystems.debian.external import plan_external
     from polypac.ecosystems.debian.install import AptCache, InstallFailure
 
-    requirements = _external(text, path)
     if not requirements:
         click.echo("no [external] requirements: no Debian packages needed", err=True)
         return 0

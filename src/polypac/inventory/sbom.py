@@ -157,7 +157,12 @@ class _Reader:
 
 
 def _object_lines(text: str) -> dict[_Path, int]:
-    """The 1-based line where each object of the (valid) JSON ``text`` opens, by its path."""
+    """The 1-based line where each object of the (valid) JSON ``text`` opens, by its path.
+
+    Unlike :func:`polypac.inventory._readers.json_key_lines`, which locates keys and folds
+    array items into one path, this tells array items apart by index: an SBOM's components
+    are items of one array, each to be located on its own.
+    """
     lines: dict[_Path, int] = {}
     # Each frame: the path of the container, True for an object, the next array index.
     stack: list[list[Any]] = []

@@ -74,11 +74,15 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
             reply = fake.reply(self.path, headers)
+            # in flight while the answer is being made: the client may send its next
+            # request as soon as it has read this answer, before this thread moves on
             fake.busy(+1)
             try:
-                self._answer(reply)
+                if reply.sleep:
+                    time.sleep(reply.sleep)
             finally:
                 fake.busy(-1)
+            self._answer(reply)
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -86,8 +90,6 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             self.do_GET()
 
         def _answer(self, reply: Reply) -> None:
-            if reply.sleep:
-                time.sleep(reply.sleep)
             try:
                 self.send_response(reply.status)
                 for name, value in reply.headers:

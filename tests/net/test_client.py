@@ -248,6 +248,65 @@ def test_max_age_serves_without_a_request_while_fresh(client: HttpClient, clock:
         assert fake.headers_of("/f")[1]["if-none-match"] == '"f"'
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def test_an_unchanged_answer_is_not_rewritten(client: HttpClient) -> None:
+    # no validators, no max-age: the registry case; the same body again changes nothing
+    with serve({"/u": [ok(b"same"), ok(b"same"), ok(b"new!")]}) as fake:
+        client.get(fake.url("/u"))
+        path = client.cache.path(fake.url("/u"), None)
+        before = _identity(path)
+        again = client.get(fake.url("/u"))
+        assert (again.content, again.from_cache) == (b"same", False)
+        assert _identity(path) == before
+        client.get(fake.url("/u"))
+        assert _identity(path) != before
+    entry = client.cache.lookup(fake.url("/u"), None)
+    assert entry is not None
+    assert entry.content == b"new!"
+
+
+def test_an_answer_with_max_age_is_rewritten(client: HttpClient, clock: Clock) -> None:
+    # the time of fetching decides freshness here, so it must be kept up to date
+    with serve({"/a": [ok(b"x", ("Cache-Control", "max-age=10"))]}) as fake:
+        client.get(fake.url("/a"))
+        clock.now += 60
+        client.get(fake.url("/a"))
+        assert fake.count("/a") == 2
+    entry = client.cache.lookup(fake.url("/a"), None)
+    assert entry is not None
+    assert entry.fetched_at == clock.now
+
+
+def test_a_304_for_an_entry_gone_bad_asks_again(
+    client: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = [ok(b"v1", ("ETag", '"1"')), Reply(304), ok(b"v2", ("ETag", '"2"'))]
+    with serve({"/g": script}) as fake:
+        client.get(fake.url("/g"))
+        monkeypatch.setattr(client.cache, "lookup", lambda url, accept: None)
+        answer = client.get(fake.url("/g"))
+        sent = fake.headers_of("/g")
+    assert (answer.content, answer.from_cache) == (b"v2", False)
+    assert sent[1]["if-none-match"] == '"1"'
+    assert "if-none-match" not in sent[2]
+
+
+def test_a_torn_body_has_no_head(client: HttpClient) -> None:
+    with serve({"/t": [ok(b"whole body")]}) as fake:
+        client.get(fake.url("/t"))
+    path = client.cache.path(fake.url("/t"), None)
+    head = client.cache.head(fake.url("/t"), None)
+    assert head is not None
+    assert (head.length, head.sha256) == (10, hashlib.sha256(b"whole body").hexdigest())
+    assert head.entry.content == b""
+    path.write_bytes(path.read_bytes()[:-1])
+    assert client.cache.head(fake.url("/t"), None) is None
+
+
 def test_no_cache_is_always_revalidated(client: HttpClient) -> None:
     with serve({"/n": [ok(b"x", ("Cache-Control", "no-cache, max-age=600"))]}) as fake:
         client.get(fake.url("/n"))

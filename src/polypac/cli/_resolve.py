@@ -327,7 +327,8 @@ def _resolve_npm(
         raise ResolveUsageError(f"{path}: not JSON: {error}") from error
     if not isinstance(manifest, dict):
         raise ResolveUsageError(f"{path}: the top level must be a JSON object")
-    tree = resolve_package_json(manifest, NpmRegistry(client, before=before))
+    with NpmRegistry(client, before=before) as registry:
+        tree = resolve_package_json(manifest, registry)
     if isinstance(tree, NpmFailure):
         click.echo(tree.message, err=True)
         return EXIT_UNSATISFIABLE

@@ -27,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "CacheEntry",
+    "EntryHead",
     "HttpCache",
     "decode_entry",
     "default_cache_dir",
@@ -140,6 +141,37 @@ class CacheEntry:
         return replace(self, headers=kept + fresh, fetched_at=now)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryHead:
+    """An entry's metadata line without its body: enough to decide whether the body is
+    worth reading (fresh, or a validator to send) and whether a new answer changed it.
+
+    ``entry`` has an empty ``content``; ``length`` and ``sha256`` describe the body kept.
+    """
+
+    entry: CacheEntry
+    length: int
+    sha256: str
+
+    def same_as(self, answer: CacheEntry) -> bool:
+        """Whether ``answer`` says nothing the kept entry does not: the same body, status,
+        final URL, validators and caching rules, and no ``max-age`` (for which the time
+        of fetching would matter). Rewriting the entry for such an answer is wasted."""
+        kept = self.entry
+        return (
+            answer.max_age is None
+            and kept.max_age is None
+            and answer.status == kept.status
+            and answer.final_url == kept.final_url
+            and all(
+                answer.header(name) == kept.header(name)
+                for name in ("etag", "last-modified", "cache-control", "content-type")
+            )
+            and len(answer.content) == self.length
+            and hashlib.sha256(answer.content).hexdigest() == self.sha256
+        )
+
+
 def parse_cache_control(value: str | None) -> dict[str, str | None]:
     """``Cache-Control`` directives: ``"max-age=60, no-store"`` → ``{"max-age": "60", ...}``.
 
@@ -176,6 +208,10 @@ def new_entry(
 
 def encode_entry(entry: CacheEntry) -> bytes:
     """The bytes of an entry file: a line of JSON metadata, then the body."""
+    return _metadata_line(entry) + entry.content
+
+
+def _metadata_line(entry: CacheEntry) -> bytes:
     metadata = {
         "format": _FORMAT,
         "url": entry.url,
@@ -189,7 +225,7 @@ def encode_entry(entry: CacheEntry) -> bytes:
         "sha256": hashlib.sha256(entry.content).hexdigest(),
     }
     line = json.dumps(metadata, ensure_ascii=True, separators=(",", ":"))
-    return line.encode("ascii") + b"\n" + entry.content
+    return line.encode("ascii") + b"\n"
 
 
 def decode_entry(data: bytes) -> CacheEntry | None:
@@ -212,7 +248,18 @@ def decode_entry(data: bytes) -> CacheEntry | None:
     return _entry_from(metadata, body)
 
 
-def _entry_from(metadata: dict[str, Any], body: bytes) -> CacheEntry | None:
+def _head_from(metadata: dict[str, Any]) -> EntryHead | None:
+    """The head described by a metadata line, or ``None`` when it is not one."""
+    length, digest = metadata.get("length"), metadata.get("sha256")
+    if type(length) is not int or not isinstance(digest, str):
+        return None
+    entry = _entry_from(metadata, b"", check_body=False)
+    return None if entry is None else EntryHead(entry, length, digest)
+
+
+def _entry_from(
+    metadata: dict[str, Any], body: bytes, *, check_body: bool = True
+) -> CacheEntry | None:
     url, accept, final_url = metadata.get("url"), metadata.get("accept"), metadata.get("final_url")
     status, fetched_at = metadata.get("status"), metadata.get("fetched_at")
     headers, length, digest = (
@@ -236,7 +283,7 @@ def _entry_from(metadata: dict[str, Any], body: bytes) -> CacheEntry | None:
         )
     ):
         return None
-    if len(body) != length or hashlib.sha256(body).hexdigest() != digest:
+    if check_body and (len(body) != length or hashlib.sha256(body).hexdigest() != digest):
         return None
     pairs = tuple((str(name), str(value)) for name, value in headers)
     return CacheEntry(url, accept, final_url, status, pairs, body, float(fetched_at))
@@ -275,16 +322,38 @@ class HttpCache:
             return None
         return entry
 
+    def head(self, url: str, accept: str | None) -> EntryHead | None:
+        """The metadata of the entry for ``url`` with ``accept``, its body left unread: a
+        body of another length (a torn write) makes no head; its digest is checked by
+        :meth:`lookup` when the body is read."""
+        try:
+            with self.path(url, accept).open("rb") as stream:
+                line = stream.readline(1 << 20)
+                size = stream.seek(0, os.SEEK_END)
+        except OSError:
+            return None
+        try:
+            metadata = json.loads(line.decode("ascii"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        if not isinstance(metadata, dict) or metadata.get("format") != _FORMAT:
+            return None
+        head = _head_from(metadata)
+        if head is None or head.entry.url != url or head.entry.accept != accept:
+            return None
+        return head if size == len(line) + head.length else None
+
     def store(self, entry: CacheEntry) -> None:
         """Write ``entry`` atomically, replacing any entry for its URL and Accept."""
         path = self.path(entry.url, entry.accept)
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
+            # No fsync: a cache need not survive a power cut, and an entry left torn
+            # by one fails its length and digest check and reads as missing.
             with os.fdopen(descriptor, "wb") as stream:
-                stream.write(encode_entry(entry))
-                stream.flush()
-                os.fsync(stream.fileno())
+                stream.write(_metadata_line(entry))
+                stream.write(entry.content)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -219,27 +219,38 @@ class HttpClient:
     # the HTTP path
 
     def _get_http(self, url: str, headers: Mapping[str, str], accept: str | None) -> HttpResponse:
-        entry = self.cache.lookup(url, accept)
         if self.offline:
+            entry = self.cache.lookup(url, accept)
             if entry is None:
                 raise NotCached(url, cache_dir=self.cache.directory)
             return _from_entry(entry)
-        if entry is not None and entry.is_fresh(self.clock()):
-            return _from_entry(entry)
+        # The body of a cached entry is read only when it is served: an entry that is
+        # neither fresh nor revalidated (a registry that sends no validators) costs one
+        # line read, not a read and a digest of a body that is about to be replaced.
+        head = self.cache.head(url, accept)
+        if head is not None and head.entry.is_fresh(self.clock()):
+            entry = self.cache.lookup(url, accept)
+            if entry is not None:
+                return _from_entry(entry)
+            head = None
         sent = {"User-Agent": self.user_agent, **headers}
         if accept is not None:
             sent["Accept"] = accept
-        if entry is not None:
-            if entry.etag is not None:
-                sent["If-None-Match"] = entry.etag
-            if entry.last_modified is not None:
-                sent["If-Modified-Since"] = entry.last_modified
-        answer, attempts = self._request(url, sent)
+        conditional = dict(sent)
+        if head is not None:
+            if head.entry.etag is not None:
+                conditional["If-None-Match"] = head.entry.etag
+            if head.entry.last_modified is not None:
+                conditional["If-Modified-Since"] = head.entry.last_modified
+        answer, attempts = self._request(url, conditional)
         now = self.clock()
-        if answer.status_code == 304 and entry is not None:
-            refreshed = entry.revalidated(answer.headers.multi_items(), now)
-            self._store(refreshed)
-            return _from_entry(refreshed)
+        if answer.status_code == 304 and head is not None:
+            entry = self.cache.lookup(url, accept)
+            if entry is not None:
+                refreshed = entry.revalidated(answer.headers.multi_items(), now)
+                self._store(refreshed)
+                return _from_entry(refreshed)
+            answer, attempts = self._request(url, sent)  # the entry went bad meanwhile
         if answer.status_code >= 400 or answer.status_code == 304:
             raise HttpStatusError(
                 url, _reason(answer), status=answer.status_code, attempts=attempts
@@ -256,7 +267,7 @@ class HttpClient:
         if answer.status_code == 200:
             if "no-store" in fresh.cache_control:
                 self.cache.remove(url, accept)
-            else:
+            elif head is None or not head.same_as(fresh):
                 self._store(fresh)
         return HttpResponse(
             str(answer.url), answer.status_code, answer.headers, answer.content, False

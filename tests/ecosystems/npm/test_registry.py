@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from polypac.ecosystems.npm.registry import (
     ABBREVIATED,
+    ManifestTable,
     NoMatchingVersion,
     NpmManifest,
     NpmRegistry,
@@ -22,6 +26,7 @@ from polypac.ecosystems.npm.registry import (
     packument_path,
     parse_packument,
     pick_manifest,
+    read_packument,
 )
 from tests.ecosystems.npm._fake_registry import (
     RECORDED_DATE,
@@ -51,6 +56,65 @@ def test_recorded_packument_fields() -> None:
     assert manifest.published is not None
     assert manifest.published < BEFORE
     assert read.dist_tags["latest"] in document["versions"]
+
+
+@pytest.mark.parametrize("name", sorted(recorded_packuments()))
+def test_bytes_and_decoded_documents_read_alike(name: str) -> None:
+    document = recorded_packuments()[name]
+    from_bytes = read_packument(name, json.dumps(document).encode())
+    decoded = parse_packument(name, document)
+    assert (from_bytes.dist_tags, from_bytes.modified) == (decoded.dist_tags, decoded.modified)
+    assert list(from_bytes.versions) == list(decoded.versions)
+    for version, manifest in decoded.versions.items():
+        assert from_bytes.versions[version] == manifest
+        assert from_bytes.versions[version].raw == manifest.raw
+
+
+def test_manifests_are_built_when_asked() -> None:
+    body = b'{"versions": {"1.0.0": {"dependencies": {"a": "1"}}, "2.0.0": {"bad": [1, 2]}}}'
+    read = read_packument("x", body)
+    assert isinstance(read.versions, ManifestTable)
+    assert read.versions.semver("2.0.0").major == 2
+    assert read.versions["1.0.0"].dependencies == {"a": "1"}
+    assert read.versions["1.0.0"] is read.versions["1.0.0"]  # built once
+
+
+def test_unpublished_times_and_odd_versions() -> None:
+    body = json.dumps(
+        {
+            "versions": {"1.0.0": {}, "garbage": {}, "2.0.0": 5},
+            "time": {"1.0.0": "2020-01-01T00:00:00.000Z", "unpublished": {"versions": ["3.0.0"]}},
+            "dist-tags": {"latest": "1.0.0", "odd": 7},
+        }
+    ).encode()
+    read = read_packument("x", body)
+    assert list(read.versions) == ["1.0.0"]
+    assert read.dist_tags == {"latest": "1.0.0"}
+    assert isinstance(read.versions, ManifestTable)
+    assert read.versions.published("1.0.0") == datetime.fromisoformat("2020-01-01T00:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        pytest.param(b'{"versions": [1]}', "the answer is not a packument", id="versions-list"),
+        pytest.param(b"[1, 2]", "the answer is not a packument", id="not-an-object"),
+        pytest.param(b'{"name": "x"}', "the answer is not a packument", id="no-versions"),
+    ],
+)
+def test_bytes_that_are_not_a_packument(body: bytes, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        read_packument("x", body)
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_read_or_raise_value_error(body: bytes) -> None:
+    try:
+        read = read_packument("x", body)
+    except ValueError:
+        return
+    for version in read.versions:
+        assert read.versions[version].version == version
 
 
 def test_os_and_engines_are_read() -> None:
@@ -226,6 +290,60 @@ def test_concurrent_prefetch(tmp_path: Path) -> None:
         assert all(fake.count(path_of(n)) == 1 for n in documents)
         registry.packument("a")
         assert fake.count(path_of("a")) == 1  # kept in memory
+
+
+def _chain() -> dict[str, dict[str, object]]:
+    return {
+        "a": packument("a", {"1.0.0": {"dependencies": {"b": "^1"}}}),
+        "b": packument("b", {"1.0.0": {"dependencies": {"c": "npm:real@^2"}}}),
+        "real": packument("real", {"2.0.0": {"peerDependencies": {"d": "1"}}}),
+        "d": packument("d", {"1.0.0": {"dependencies": {"g": "github:o/r", "f": "file:../f"}}}),
+    }
+
+
+def test_looking_ahead_fetches_the_closure(tmp_path: Path) -> None:
+    with registry_server(_chain()) as fake, client(tmp_path) as http:
+        registry = NpmRegistry(http, registry=fake.base_url)
+        registry.expect([("a", "^1.0.0")])
+        wanted = {path_of(n) for n in ("a", "b", "real", "d")}
+        deadline = time.monotonic() + 10
+        while not wanted <= {path for path, _ in fake.requests} and time.monotonic() < deadline:
+            time.sleep(0.01)  # the closure streams in without anyone asking for it
+        registry.close()
+        asked = {path for path, _ in fake.requests}
+        assert {path_of(n) for n in ("a", "b", "real", "d")} <= asked
+        assert not {path_of(n) for n in ("c", "g", "f")} & asked  # aliases followed, no git
+        assert all(fake.count(path_of(n)) == 1 for n in ("a", "b", "real", "d"))
+        registry.packument("d")  # after close, what was read is kept
+        assert fake.count(path_of("d")) == 1
+
+
+def test_without_lookahead_only_what_is_asked(tmp_path: Path) -> None:
+    with registry_server(_chain()) as fake, client(tmp_path) as http:
+        with NpmRegistry(http, registry=fake.base_url, lookahead=False) as registry:
+            registry.expect([("a", "^1.0.0")])
+            registry.packument("a")
+        assert [path for path, _ in fake.requests] == [path_of("a")]
+
+
+def test_after_close_fetches_in_the_caller(tmp_path: Path) -> None:
+    with registry_server(_chain()) as fake, client(tmp_path) as http:
+        registry = NpmRegistry(http, registry=fake.base_url)
+        registry.close()
+        registry.expect([("a", "^1.0.0")])
+        assert isinstance(registry.packument("b"), Packument)
+        assert [path for path, _ in fake.requests] == [path_of("b")]
+
+
+def test_pick_builds_only_what_it_looks_at() -> None:
+    versions: dict[str, dict[str, str]] = {f"1.{i}.0": {} for i in range(50)}
+    read = read_packument("a", json.dumps({"versions": versions}).encode())
+    table = read.versions
+    assert isinstance(table, ManifestTable)
+    picked = pick_manifest(read, table, "^1.0.0")
+    assert isinstance(picked, NpmManifest)
+    assert picked.version == "1.49.0"
+    assert len(table._built) == 1
 
 
 def test_missing_package_is_a_value(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from tests.ecosystems.npm._fake_registry import (
     RECORDED_DATE,
     client,
     packument,
+    path_of,
     recorded_packuments,
     registry_server,
 )
@@ -41,11 +42,14 @@ def _resolve(
     *,
     target: Target = LINUX,
     before: str | None = None,
+    lookahead: bool = True,
 ) -> NpmTree | NpmFailure:
-    with registry_server(documents) as fake, client(tmp_path) as http:
-        registry = NpmRegistry(
-            http, registry=fake.base_url, before=parse_time(before) if before else None
-        )
+    date = parse_time(before) if before else None
+    with (
+        registry_server(documents) as fake,
+        client(tmp_path) as http,
+        NpmRegistry(http, registry=fake.base_url, before=date, lookahead=lookahead) as registry,
+    ):
         return resolve_package_json(manifest, registry, target=target)
 
 
@@ -283,9 +287,23 @@ def test_bundled_dependencies_are_not_fetched(tmp_path: Path) -> None:
             "b", {"1.0.0": {"dependencies": {"inner": "1"}, "bundleDependencies": ["inner"]}}
         )
     }
-    tree = _resolve(tmp_path, documents, _app(dependencies={"b": "1"}))
+    with registry_server(documents) as fake, client(tmp_path) as http:
+        with NpmRegistry(http, registry=fake.base_url) as registry:
+            tree = resolve_package_json(_app(dependencies={"b": "1"}), registry, target=LINUX)
+        assert fake.count(path_of("inner")) == 0  # not even looking ahead
     assert isinstance(tree, NpmTree)
     assert [p.location for p in tree.packages] == ["node_modules/b"]
+
+
+def test_looking_ahead_changes_no_answer(recorded_tree: NpmTree, tmp_path: Path) -> None:
+    manifest = json.loads((RECORDED / "package.json").read_text(encoding="utf-8"))
+    plain = _resolve(
+        tmp_path, recorded_packuments(), manifest, before=RECORDED_DATE, lookahead=False
+    )
+    assert isinstance(plain, NpmTree)
+    assert [(p.location, p.version) for p in plain.packages] == [
+        (p.location, p.version) for p in recorded_tree.packages
+    ]
 
 
 def test_alias(tmp_path: Path) -> None:

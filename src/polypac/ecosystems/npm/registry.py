@@ -22,12 +22,15 @@ integrity does not match) raise :class:`RegistryError`, naming the package and t
 from __future__ import annotations
 
 import base64
-import json
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from polypac.errors import InvalidRange, InvalidVersion, PolypacError
 from polypac.net import DigestMismatch, HttpClient, HttpStatusError, NetError, npm_registry
@@ -36,6 +39,7 @@ from polypac.version.semver import SemVer
 
 __all__ = [
     "ABBREVIATED",
+    "ManifestTable",
     "NoMatchingVersion",
     "NpmManifest",
     "NpmRegistry",
@@ -46,6 +50,7 @@ __all__ = [
     "packument_path",
     "parse_packument",
     "parse_time",
+    "read_packument",
 ]
 
 ABBREVIATED = "application/vnd.npm.install-v1+json"
@@ -266,8 +271,111 @@ def _integrity(dist: Mapping[str, Any]) -> str | None:
     return None
 
 
+class ManifestTable(Mapping[str, NpmManifest]):
+    """The versions of one packument, by version text, read lazily.
+
+    A full packument carries hundreds of versions (thousands for ``@types/node``), of
+    which a resolution uses one or two; each :class:`NpmManifest` is built when first
+    asked for, from the document's still-encoded JSON (``msgspec.Raw``) or an already
+    decoded mapping. What the pick needs of every version, its node-semver reading and
+    its publication time, is kept apart so that choosing a version builds only the
+    manifests it looks at. Versions node-semver cannot read are left out.
+    """
+
+    __slots__ = ("_built", "_name", "_published", "_semvers", "_sources", "_times")
+
+    def __init__(
+        self,
+        name: str,
+        sources: Mapping[str, object],
+        times: Mapping[str, object],
+        *,
+        semvers: Mapping[str, SemVer] | None = None,
+    ) -> None:
+        self._name = name
+        self._sources = sources
+        self._times = times
+        self._built: dict[str, NpmManifest] = {}
+        self._published: dict[str, datetime | None] = {}
+        if semvers is None:
+            semvers = {}
+            for version, source in sources.items():
+                if not _is_object(source):
+                    continue
+                try:
+                    semvers[version] = parse_version(version, loose=True)
+                except InvalidVersion:
+                    continue
+        self._semvers: Mapping[str, SemVer] = semvers
+
+    @classmethod
+    def of(cls, manifests: Mapping[str, NpmManifest]) -> ManifestTable:
+        """A table over manifests already built (as tests and callers make them)."""
+        if isinstance(manifests, ManifestTable):
+            return manifests
+        table = cls("", {}, {}, semvers={v: m.semver for v, m in manifests.items()})
+        table._built.update(manifests)
+        table._published.update({v: m.published for v, m in manifests.items()})
+        return table
+
+    def __getitem__(self, version: str) -> NpmManifest:
+        built = self._built.get(version)
+        if built is not None:
+            return built
+        if version not in self._semvers:
+            raise KeyError(version)
+        source = self._sources[version]
+        given = msgspec.json.decode(source) if isinstance(source, msgspec.Raw) else source
+        assert isinstance(given, Mapping)  # _is_object checked it
+        time = self._times.get(version)
+        built = _manifest(self._name, version, given, time if isinstance(time, str) else None)
+        self._built[version] = built
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._semvers)
+
+    def __len__(self) -> int:
+        return len(self._semvers)
+
+    def __contains__(self, version: object) -> bool:
+        return version in self._semvers
+
+    def semver(self, version: str) -> SemVer:
+        """How node-semver reads ``version`` (loose), without building its manifest."""
+        return self._semvers[version]
+
+    def published(self, version: str) -> datetime | None:
+        """When ``version`` was published (``time[version]``), if the document says."""
+        if version in self._published:
+            return self._published[version]
+        built = self._built.get(version)
+        if built is not None:
+            moment = built.published
+        else:
+            time = self._times.get(version)
+            moment = parse_time(time) if isinstance(time, str) else None
+        self._published[version] = moment
+        return moment
+
+    def restricted(self, versions: Iterable[str]) -> ManifestTable:
+        """The same table limited to ``versions`` (sharing what is already built)."""
+        kept = {v: self._semvers[v] for v in versions if v in self._semvers}
+        view = ManifestTable(self._name, self._sources, self._times, semvers=kept)
+        view._built = self._built
+        view._published = self._published
+        return view
+
+
+def _is_object(source: object) -> bool:
+    if isinstance(source, msgspec.Raw):
+        return bytes(memoryview(source)[:1]) == b"{"
+    return isinstance(source, Mapping)
+
+
 def parse_packument(name: str, document: object) -> Packument:
-    """Read a packument (abbreviated or full); versions node-semver cannot read are skipped.
+    """Read a decoded packument (abbreviated or full); versions node-semver cannot read
+    are skipped.
 
     Raise ``ValueError`` when the document is not a packument at all.
     """
@@ -275,23 +383,70 @@ def parse_packument(name: str, document: object) -> Packument:
         raise ValueError("the answer is not a packument (no 'versions' object)")
     times = document.get("time") if isinstance(document.get("time"), Mapping) else {}
     assert isinstance(times, Mapping)
-    versions: dict[str, NpmManifest] = {}
-    for version, raw in document["versions"].items():
-        if not isinstance(raw, Mapping):
-            continue
-        try:
-            parse_version(version, loose=True)
-        except InvalidVersion:
-            continue
-        time = times.get(version)
-        versions[version] = _manifest(name, version, raw, time if isinstance(time, str) else None)
+    return _packument(name, document["versions"], times, document.get("dist-tags"), document)
+
+
+class _Document(msgspec.Struct):
+    """The parts of a packument the resolver reads; each version stays encoded."""
+
+    versions: dict[str, msgspec.Raw]
+    time: dict[str, Any] = {}
+    dist_tags: Any = msgspec.field(default=None, name="dist-tags")
+    modified: Any = None
+
+
+_DECODER = msgspec.json.Decoder(_Document)
+
+
+def read_packument(name: str, content: bytes) -> Packument:
+    """Read a packument from the registry's JSON bytes.
+
+    The document is decoded once without decoding the versions' manifests (a full
+    packument is mostly those); a version's manifest is decoded when the resolver asks
+    for it. Raise ``ValueError`` (``msgspec.DecodeError`` is one) when ``content`` is not
+    JSON or not a packument.
+    """
+    try:
+        document = _DECODER.decode(content)
+    except msgspec.ValidationError as error:
+        raise ValueError(f"the answer is not a packument ({error})") from error
+    return _packument(
+        name, document.versions, document.time, document.dist_tags, {"modified": document.modified}
+    )
+
+
+def _packument(
+    name: str,
+    sources: Mapping[str, object],
+    times: Mapping[str, object],
+    dist_tags: object,
+    document: Mapping[str, object],
+) -> Packument:
     modified = document.get("modified", times.get("modified"))
+    if modified is None:
+        modified = times.get("modified")
     return Packument(
         name=name,
-        versions=versions,
-        dist_tags=_strings(document.get("dist-tags")),
+        versions=ManifestTable(name, sources, times),
+        dist_tags=_strings(dist_tags),
         modified=modified if isinstance(modified, str) else None,
     )
+
+
+_Fetched = Packument | PackumentUnavailable | RegistryError
+
+
+def _registry_target(name: str, spec: str) -> tuple[str, str] | None:
+    """The registry name and range behind a dependency ``spec`` (``npm:`` aliases
+    followed); ``None`` for a git, file, link or URL spec, which no packument serves."""
+    text = spec.strip()
+    if text.startswith("npm:"):
+        target = text[4:]
+        at = target.find("@", 1)
+        return (target, "*") if at < 0 else (target[:at], target[at + 1 :].strip() or "*")
+    if ":" in text or ("/" in text and not text.startswith(("<", ">", "=", "~", "^"))):
+        return None
+    return name, text or "*"
 
 
 def _engine_ok(manifest: NpmManifest, node_version: SemVer | None) -> bool:
@@ -313,6 +468,16 @@ class NpmRegistry:
     (``"@acme"`` or ``None``) to a URL; by default the one npm is configured with.
     ``before`` hides versions published after it (and makes the registry send full
     packuments, which carry the times). Packuments are kept in memory once read.
+
+    Fetching runs on a pool of ``client.max_connections`` threads. With ``lookahead``
+    (the default), :meth:`expect` does not only start fetching the packuments named: as
+    each one arrives, the version each range asked of it would most likely get is picked
+    and the packuments of *its* dependencies are asked for in turn. The resolver walks the
+    tree level by level, in npm's order, and each level needs the packuments of the last;
+    looking ahead, the whole closure streams in at the speed of the network instead, and
+    a level usually finds its packuments already read. A guess that proves wrong costs
+    one fetch the resolution does not use, never a different answer: the resolver picks
+    every version itself. :meth:`close` (or leaving the ``with`` block) stops it.
     """
 
     def __init__(
@@ -321,9 +486,11 @@ class NpmRegistry:
         *,
         registry: str | Callable[[str | None], str] | None = None,
         before: datetime | None = None,
+        lookahead: bool = True,
     ) -> None:
         self.client = client
         self.before = before
+        self.lookahead = lookahead
         self._bases: dict[str | None, str] = {}
         if registry is None:
             self._registry_of: Callable[[str | None], str] = npm_registry
@@ -332,7 +499,27 @@ class NpmRegistry:
             self._registry_of = lambda scope: fixed
         else:
             self._registry_of = registry
-        self._packuments: dict[str, Packument | PackumentUnavailable] = {}
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._closed = False
+        self._fetches: dict[str, Future[_Fetched]] = {}
+        self._ready: dict[str, Packument] = {}  # read, for looking ahead
+        self._asked: dict[str, set[str]] = {}  # the ranges looked ahead from, by name
+
+    def __enter__(self) -> NpmRegistry:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop looking ahead: drop the fetches not yet started and wait for those under
+        way (so that none outlives the client it uses); the packuments read stay."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     @property
     def accept(self) -> str:
@@ -348,18 +535,16 @@ class NpmRegistry:
         return base + packument_path(name)
 
     def prefetch(self, names: Iterable[str]) -> None:
-        """Fetch the packuments of ``names`` not yet read, concurrently."""
-        wanted = [n for n in dict.fromkeys(names) if n not in self._packuments]
-        if not wanted:
-            return
-        urls = {self.url_of(n): n for n in wanted}
-        answers = self.client.get_many(urls, accept=self.accept)
-        for url, answer in answers.items():
-            name = urls[url]
-            if isinstance(answer, NetError):
-                self._packuments[name] = self._failure(name, url, answer)
-            else:
-                self._packuments[name] = self._read(name, url, answer.content)
+        """Fetch the packuments of ``names`` not yet read, concurrently, and wait for them
+        (errors surface on :meth:`packument`)."""
+        futures = [self._fetch(name) for name in dict.fromkeys(names)]
+        wait(futures)
+
+    def expect(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Start fetching the packuments of the ``(name, range)`` pairs the resolver will
+        ask for, looking ahead from each (see the class); return at once."""
+        for name, spec in wanted:
+            self._want(name, spec)
 
     def packument(self, name: str) -> Packument | PackumentUnavailable:
         """The packument of ``name``, or why the registry has none.
@@ -367,30 +552,98 @@ class NpmRegistry:
         Raise :class:`RegistryError` when the registry fails (after the client's retries)
         or answers with something that is not a packument.
         """
-        if name not in self._packuments:
-            self.prefetch([name])
-        return self._packuments[name]
+        found = self._fetch(name).result()
+        if isinstance(found, RegistryError):
+            raise found
+        return found
 
-    def _failure(self, name: str, url: str, error: NetError) -> PackumentUnavailable:
-        if isinstance(error, HttpStatusError) and error.status in (404, 410):
-            return PackumentUnavailable(name, url, f"the registry has no package {name}")
-        raise RegistryError(name, url, f"cannot fetch the packument: {error.problem}") from error
+    def _fetch(self, name: str) -> Future[_Fetched]:
+        with self._lock:
+            future = self._fetches.get(name)
+            if future is not None:
+                return future
+            if self._closed:  # after close, answered in the caller's thread, below
+                future = self._fetches[name] = Future()
+            else:
+                if self._pool is None:
+                    workers = self.client.max_connections
+                    self._pool = ThreadPoolExecutor(workers, thread_name_prefix="polypac-npm")
+                future = self._fetches[name] = self._pool.submit(self._get, name)
+                return future
+        future.set_result(self._get(name))
+        return future
+
+    def _get(self, name: str) -> _Fetched:
+        url = self.url_of(name)
+        try:
+            answer = self.client.get(url, accept=self.accept)
+        except NetError as error:
+            if isinstance(error, HttpStatusError) and error.status in (404, 410):
+                return PackumentUnavailable(name, url, f"the registry has no package {name}")
+            return RegistryError(name, url, f"cannot fetch the packument: {error.problem}")
+        try:
+            packument = self._read(name, url, answer.content)
+        except RegistryError as error:
+            return error
+        if self.lookahead:
+            with self._lock:  # a range asked from now on is looked ahead from by _want
+                self._ready[name] = packument
+                ranges = list(self._asked.get(name, ()))
+            for spec in ranges:
+                self._look_ahead(packument, spec)
+        return packument
+
+    def _want(self, name: str, spec: str) -> None:
+        if not self.lookahead:
+            self._fetch(name)
+            return
+        with self._lock:
+            asked = self._asked.setdefault(name, set())
+            if self._closed or spec in asked:
+                return
+            asked.add(spec)
+            ready = self._ready.get(name)
+        if ready is None:
+            self._fetch(name)
+        else:
+            self._look_ahead(ready, spec)
+
+    def _look_ahead(self, packument: Packument, spec: str) -> None:
+        """Ask for what the version ``spec`` would likely pick depends on."""
+        if self._closed:
+            return
+        picked = pick_manifest(packument, self.visible(packument), spec)
+        if not isinstance(picked, NpmManifest):
+            return
+        for dependencies in (
+            picked.dependencies,
+            picked.optional_dependencies,
+            picked.peer_dependencies,
+        ):
+            for name, range_ in dependencies.items():
+                if name in picked.optional_peers or name in picked.bundle_dependencies:
+                    continue
+                target = _registry_target(name, range_)
+                if target is not None:
+                    self._want(*target)
 
     def _read(self, name: str, url: str, content: bytes) -> Packument:
         try:
-            return parse_packument(name, json.loads(content))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            return read_packument(name, content)
+        except msgspec.DecodeError as error:
             raise RegistryError(name, url, f"the packument is not valid JSON: {error}") from error
+        except (ValueError, RecursionError) as error:
+            raise RegistryError(name, url, str(error)) from error
 
-    def visible(self, packument: Packument) -> dict[str, NpmManifest]:
+    def visible(self, packument: Packument) -> ManifestTable:
         """The versions of ``packument`` published by ``before`` (all without a date)."""
-        if self.before is None:
-            return dict(packument.versions)
-        return {
-            v: m
-            for v, m in packument.versions.items()
-            if m.published is not None and m.published <= self.before
-        }
+        table = ManifestTable.of(packument.versions)
+        before = self.before
+        if before is None:
+            return table
+        return table.restricted(
+            v for v in table if (moment := table.published(v)) is not None and moment <= before
+        )
 
     def pick(
         self, name: str, spec: str, *, node_version: str | None = None
@@ -441,13 +694,14 @@ def pick_manifest(
     '2.0.0'
     """
     node = parse_version(node_version, loose=True) if node_version else None
+    table = ManifestTable.of(versions)
     text = spec.strip() or "*"
     tagged = packument.dist_tags.get(text)
     if tagged is not None:
-        if tagged in versions:
-            return versions[tagged]
+        if tagged in table:
+            return table[tagged]
         return NoMatchingVersion(
-            packument.name, spec, tuple(versions), f"dist-tag {text} names {tagged}, unavailable"
+            packument.name, spec, tuple(table), f"dist-tag {text} names {tagged}, unavailable"
         )
     try:
         wanted = SCHEME.parse_range(text, loose=True)
@@ -455,27 +709,34 @@ def pick_manifest(
         return NoMatchingVersion(
             packument.name,
             spec,
-            tuple(versions),
+            tuple(table),
             f"{spec!r} is neither a range nor a dist-tag ({error.problem})",
         )
     latest = packument.dist_tags.get("latest")
-    if latest is not None and latest in versions:
-        chosen = versions[latest]
-        if (
-            wanted.contains(chosen.semver)
-            and chosen.deprecated is None
-            and _engine_ok(chosen, node)
-        ):
+    if latest is not None and latest in table and wanted.contains(table.semver(latest)):
+        chosen = table[latest]
+        if chosen.deprecated is None and _engine_ok(chosen, node):
             return chosen
-    candidates = [m for m in versions.values() if wanted.contains(m.semver)]
+    candidates = sorted(
+        (v for v in table if wanted.contains(table.semver(v))), key=table.semver, reverse=True
+    )
     if not candidates:
         return NoMatchingVersion(
-            packument.name, spec, tuple(versions), f"no version of {packument.name} satisfies"
+            packument.name, spec, tuple(table), f"no version of {packument.name} satisfies"
         )
-
-    def preference(m: NpmManifest) -> tuple[bool, bool, bool, SemVer]:
-        fits = _engine_ok(m, node)
-        live = m.deprecated is None
-        return (fits and live, fits, live, m.semver)
-
-    return max(candidates, key=preference)
+    # npm prefers, in this order: fits the engines and is not deprecated; fits; is not
+    # deprecated; anything; and the highest version within the first class that has one.
+    # Going down from the highest, the first of the best class is found building only
+    # the manifests looked at (usually one).
+    best: tuple[int, NpmManifest] | None = None
+    for version in candidates:
+        manifest = table[version]
+        fits = _engine_ok(manifest, node)
+        live = manifest.deprecated is None
+        rank = 3 if fits and live else 2 if fits else 1 if live else 0
+        if best is None or rank > best[0]:
+            best = (rank, manifest)
+            if rank == 3:
+                break
+    assert best is not None
+    return best[1]

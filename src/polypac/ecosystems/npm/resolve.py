@@ -371,9 +371,9 @@ class _Builder:
             if node.depth > fetched_depth:  # fetch a whole level's packuments at once
                 fetched_depth = node.depth
                 level = [node, *(n for n in queue if n.depth == node.depth)]
-                self.registry.prefetch(e.package for n in level for e in self.edges(n))
+                self.registry.expect((e.package, e.range) for n in level for e in self.edges(n))
             edges = self.edges(node)
-            self.registry.prefetch(e.package for e in edges)
+            self.registry.expect((e.package, e.range) for e in edges)
             for edge in edges:
                 seen = node.resolve(edge.name)
                 if seen is not None and _fits(seen.manifest, edge):

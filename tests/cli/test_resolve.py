@@ -22,7 +22,14 @@ from tests.ecosystems.npm._fake_registry import (
 )
 from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
 from tests.ecosystems.python._fake_index import recorded_index, request_settings, uv_pins
-from tests.net._server import FakeServer
+from tests.ecosystems.python.test_sdist import (
+    PREPARE_BACKEND,
+    _sdist_only_index,
+    hooks_run,
+    pkg_info,
+    sdist,
+)
+from tests.net._server import FakeServer, serve
 
 
 @pytest.fixture
@@ -239,3 +246,26 @@ def test_a_new_lock_gets_the_usual_permissions(npm: FakeServer, project: Path) -
     finally:
         os.umask(umask)
     assert lock.stat().st_mode & 0o777 == 0o644
+
+
+def test_no_build_makes_an_sdist_needing_a_build_unavailable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = tmp_path / "hooks.log"
+    info = pkg_info("lib", "1.0", metadata_version="2.1")
+    lib = sdist("lib", "1.0", info=info, backend=PREPARE_BACKEND, count=count)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "requirements.in"
+    source.write_text("app\n")
+    argv = ["resolve", str(source), "--python-version", "3.12", "--platform", "linux"]
+    with serve() as fake:
+        monkeypatch.setenv("PIP_INDEX_URL", _sdist_only_index(fake, lib))
+        monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+        assert main([*argv, "--no-build"]) == 1
+        refused = capsys.readouterr()
+        assert hooks_run(count) == []
+        assert main(argv) == 0
+        built = capsys.readouterr()
+    assert "building sdists is switched off (--no-build)" in refused.err
+    assert hooks_run(count) == ["prepare_metadata_for_build_wheel"]
+    assert "lib==1.0" in built.out.split()

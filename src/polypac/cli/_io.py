@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from polypac.errors import PolypacError
 
@@ -79,6 +78,8 @@ def progress_bar(verb: str) -> Iterator[Callable[[str, int, int], None] | None]:
     """A progress bar on stderr (``verb``, a bar, done/total, the current item) while the
     block runs, when stderr is a terminal; ``None`` otherwise, so logs stay clean. Call the
     callback with the item's name, how many are done, and how many there are."""
+    from rich.console import Console
+
     console = Console(stderr=True)
     if not console.is_terminal:
         yield None

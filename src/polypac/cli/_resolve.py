@@ -65,6 +65,12 @@ class ResolveUsageError(PolypacError):
     help="Also plan, as a Debian install request, the PEP 725 [external] requirements of a "
     "pyproject.toml, or the build tools of a package.json's native addons.",
 )
+@click.option(
+    "--no-build",
+    is_flag=True,
+    help="Never run an sdist's build backend to read its metadata (a static PKG-INFO or "
+    "pyproject.toml is still read): a release that would need a build is unavailable.",
+)
 @click.option("--offline", is_flag=True, help="Answer from the HTTP cache only.")
 def resolve_command(
     input_path: Path,
@@ -73,6 +79,7 @@ def resolve_command(
     target_platform: str | None,
     exclude_newer: str | None,
     system: str | None,
+    no_build: bool,
     offline: bool,
 ) -> int:
     """Resolve INPUT's requirements against the registries and write a lockfile.
@@ -101,9 +108,8 @@ def resolve_command(
         with HttpClient(offline=offline) as client:
             if kind == "npm":
                 return _resolve_npm(text, input_path, output, client, before, system)
-            code = _resolve_python(
-                text, input_path, output, client, before, python_version, target_platform
-            )
+            target = (python_version, target_platform)
+            code = _resolve_python(text, input_path, output, client, before, target, not no_build)
         if system == "debian" and code == 0:
             return _plan_debian(external)
         return code
@@ -230,8 +236,8 @@ def _resolve_python(
     output: Path | None,
     client: Any,
     before: datetime | None,
-    python_version: str | None,
-    target_platform: str | None,
+    target: tuple[str | None, str | None],
+    build: bool,
 ) -> int:
     from polypac.ecosystems.python.lock import (
         Failure,
@@ -242,6 +248,7 @@ def _resolve_python(
     from polypac.ecosystems.python.provider import Environment
 
     requirements, name, version = _python_requirements(text, path)
+    python_version, target_platform = target
     if target_platform is not None:
         import sys
 
@@ -250,7 +257,11 @@ def _resolve_python(
     else:
         environment = Environment.current(python_version)
     answer = resolve_requirements(
-        requirements, environment=environment, client=client, exclude_newer=before
+        requirements,
+        environment=environment,
+        client=client,
+        exclude_newer=before,
+        build_sdists=build,
     )
     if isinstance(answer, Failure):
         click.echo(answer.explanation, err=True)

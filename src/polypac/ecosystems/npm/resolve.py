@@ -43,17 +43,8 @@ import platform
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from polypac.calculus.extended import (
-    ExtendedProblem,
-    ExtendedResolution,
-    ExtendedViolation,
-    Link,
-    Requirement,
-    check_extended,
-)
-from polypac.calculus.model import Package
 from polypac.ecosystems.npm.registry import (
     NoMatchingVersion,
     NpmManifest,
@@ -64,6 +55,9 @@ from polypac.ecosystems.npm.registry import (
 from polypac.errors import InvalidRange, InvalidVersion
 from polypac.version.npm import SCHEME, parse_version, satisfies
 from polypac.version.semver import SemVer
+
+if TYPE_CHECKING:  # the calculus is loaded by check_tree alone: a resolution needs none of it
+    from polypac.calculus.extended import ExtendedViolation, Requirement
 
 __all__ = [
     "NpmFailure",
@@ -663,6 +657,8 @@ def resolve_package_json(
 
 
 def _requirement(name: str, spec: str) -> Requirement[SemVer] | None:
+    from polypac.calculus.extended import Requirement
+
     try:
         return Requirement(name, SCHEME.parse_range(_Edge(name, spec, "prod").range, loose=True))
     except InvalidRange:
@@ -678,6 +674,14 @@ def check_tree(tree: NpmTree) -> list[ExtendedViolation[SemVer]]:
     at several locations are one package; its links are taken from the first location.
     Returns the calculus' violations (none for a sound tree).
     """
+    from polypac.calculus.extended import (
+        ExtendedProblem,
+        ExtendedResolution,
+        Link,
+        check_extended,
+    )
+    from polypac.calculus.model import Package
+
     root_name = str(tree.manifest.get("name") or "(root)")
     try:
         root_version = parse_version(str(tree.manifest.get("version") or "0.0.0"), loose=True)

@@ -11,9 +11,12 @@ metadata is served on its own (PEP 658, ``core-metadata`` or the older
 
 :meth:`SimpleIndex.metadata` gets a file's core metadata: ``<file-url>.metadata`` checked
 against its published hash, else the ``METADATA`` member of the wheel itself (downloaded,
-checked against the file's hash). A hash mismatch is a :class:`polypac.net.DigestMismatch`
-naming the file, its project and the URL, never retried. :meth:`SimpleIndex.prefetch` and
-:meth:`SimpleIndex.prefetch_metadata` fetch many at once with ``get_many``.
+checked against the file's hash), else, for an sdist, its static ``PKG-INFO``, its static
+``pyproject.toml`` ``[project]`` table, or a PEP 517 build
+(:mod:`polypac.ecosystems.python.sdist`). A hash mismatch is a
+:class:`polypac.net.DigestMismatch` naming the file, its project and the URL, never
+retried. :meth:`SimpleIndex.prefetch` and :meth:`SimpleIndex.prefetch_metadata` fetch many
+at once with ``get_many``.
 
 Projects are looked up in the indexes in order and the first index that has a project
 serves all of its files (uv's ``first-index`` strategy, which keeps an extra index from
@@ -156,13 +159,25 @@ class SimpleIndex:
 
     ``index_urls`` are tried in order (a 404 means "not here"); pages and metadata are kept
     in memory for the life of the object, so that a resolution asks each URL once.
+    ``build_sdists`` allows PEP 517 builds for the metadata of sdists whose ``PKG-INFO`` is
+    not static, each stopped after ``build_timeout`` seconds (``None``: the default of
+    :mod:`polypac.ecosystems.python.sdist`).
     """
 
-    def __init__(self, client: HttpClient, index_urls: Sequence[str]) -> None:
+    def __init__(
+        self,
+        client: HttpClient,
+        index_urls: Sequence[str],
+        *,
+        build_sdists: bool = True,
+        build_timeout: float | None = None,
+    ) -> None:
         if not index_urls:
             raise ValueError("at least one index URL is needed")
         self.client = client
         self.index_urls = tuple(url.rstrip("/") for url in index_urls)
+        self.build_sdists = build_sdists
+        self.build_timeout = build_timeout
         self._pages: dict[NormalizedName, ProjectPage | None] = {}
         self._metadata: dict[str, CoreMetadata] = {}
         # Failures met while prefetching: raised when the metadata is asked for, not retried.
@@ -222,7 +237,10 @@ class SimpleIndex:
     # core metadata
 
     def metadata(self, file: DistributionFile) -> CoreMetadata:
-        """The core metadata of ``file``: PEP 658 when served, else read from the wheel."""
+        """The core metadata of ``file``: PEP 658 when served, else read from the wheel,
+        else from the sdist (its static ``PKG-INFO`` or ``pyproject.toml``, or a build; a
+        failure is a
+        :class:`~polypac.ecosystems.python.sdist.SdistMetadataError`)."""
         with self._lock:
             cached = self._metadata.get(file.url)
             failed = self._failed.get(file.url)
@@ -236,18 +254,27 @@ class SimpleIndex:
         elif file.is_wheel:
             found = self._from_remote_wheel(file)
         else:
-            raise IndexPageError(
-                file.project,
-                file.url,
-                "no wheel and no PEP 658 metadata; building sdists is not done",
-            )
+            from polypac.ecosystems.python import sdist
+
+            timeout = self.build_timeout
+            if timeout is None:
+                timeout = sdist.DEFAULT_BUILD_TIMEOUT
+            try:
+                found = sdist.sdist_metadata(
+                    self.client, file, build=self.build_sdists, timeout=timeout
+                )
+            except sdist.SdistMetadataError as error:
+                with self._lock:  # an extra of the same version must not build it again
+                    self._failed.setdefault(file.url, error)
+                raise
         with self._lock:
             self._metadata[file.url] = found
         return found
 
     def prefetch_metadata(self, files: Iterable[DistributionFile]) -> None:
         """Fetch the metadata of ``files`` concurrently: PEP 658 files with ``get_many``,
-        wheels without them by range requests on a thread pool.
+        wheels without them by range requests on a thread pool. Sdists without PEP 658
+        metadata are left for :meth:`metadata`: a build is slow, and done only when needed.
 
         A failure (a hash that does not match, an unreadable answer) is kept and raised
         when :meth:`metadata` asks for that file: a prefetch neither hides an error nor

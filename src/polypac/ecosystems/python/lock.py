@@ -83,9 +83,11 @@ def resolve_requirements(
     client: HttpClient,
     exclude_newer: datetime | None = None,
     index_urls: Sequence[str] | None = None,
+    build_sdists: bool = True,
 ) -> Resolution | Failure:
     """Resolve PEP 508 ``requirements`` for ``environment`` on ``index_urls`` (default:
-    pip's configured index and extra indexes, in that order).
+    pip's configured index and extra indexes, in that order). ``build_sdists`` allows
+    PEP 517 builds for the metadata of releases that have only an sdist.
 
     Raises :class:`polypac.net.NetError` (a page or file that could not be fetched, a hash
     that does not match) and :class:`~polypac.ecosystems.python.index.IndexPageError` (a
@@ -95,7 +97,7 @@ def resolve_requirements(
     if index_urls is None:
         configured = pip_index_urls()
         index_urls = (configured.index_url, *configured.extra_index_urls)
-    index = SimpleIndex(client, index_urls)
+    index = SimpleIndex(client, index_urls, build_sdists=build_sdists)
     if exclude_newer is not None and exclude_newer.tzinfo is None:
         exclude_newer = exclude_newer.replace(tzinfo=UTC)
     provider = PypiProvider(index, environment, requirements, exclude_newer=exclude_newer)

@@ -34,6 +34,7 @@ from packaging.version import Version
 
 from polypac.calculus.model import Dependency, Package
 from polypac.ecosystems.python.index import DistributionFile, SimpleIndex
+from polypac.ecosystems.python.sdist import SdistMetadataError
 from polypac.errors import InvalidRange
 from polypac.solve.provider import Available, Unavailable
 from polypac.version.pypi import SCHEME, PypiVersion
@@ -366,7 +367,8 @@ class PypiProvider:
     def _metadata_file(self, name: str, version: PypiVersion) -> DistributionFile | None:
         """The file whose metadata stands for ``version``: the best installable wheel
         with PEP 658 metadata, any installable wheel, then any wheel with PEP 658 metadata
-        (an sdist-only target still shares the release's metadata)."""
+        (an sdist-only target still shares the release's metadata), then the installable
+        sdist (with PEP 658 metadata first, a ``.tar.gz`` before a ``.zip``)."""
         release = self._releases[name][version]
         rank = self.environment.wheel_rank
         wheels = sorted(
@@ -381,7 +383,14 @@ class PypiProvider:
         )
         if others:
             return others[0]
-        sdists = [f for f in release.installable if f.metadata_hashes is not None]
+        sdists = sorted(
+            (f for f in release.installable if not f.is_wheel),
+            key=lambda f: (
+                f.metadata_hashes is None,
+                not f.filename.endswith(".tar.gz"),
+                f.filename,
+            ),
+        )
         return sdists[0] if sdists else None
 
     def _package_dependencies(
@@ -393,8 +402,11 @@ class PypiProvider:
             return Unavailable(f"{base} {package.version} has no file for the target")
         file = self._metadata_file(base, package.version)
         if file is None:
-            return Unavailable("no wheel and no PEP 658 metadata; building sdists is not done")
-        metadata = self.index.metadata(file)
+            return Unavailable("it has no file to read its metadata from")
+        try:
+            metadata = self.index.metadata(file)
+        except SdistMetadataError as error:
+            return Unavailable(error.problem)
         if not self._python_ok(metadata.requires_python):
             return Unavailable(f"it requires Python {metadata.requires_python}")
         try:

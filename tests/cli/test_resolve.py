@@ -21,7 +21,14 @@ from tests.ecosystems.npm._fake_registry import (
     recorded_packuments,
 )
 from tests.ecosystems.npm._fake_registry import registry_server as npm_registry
-from tests.ecosystems.python._fake_index import recorded_index, request_settings, uv_pins
+from tests.ecosystems.python._fake_index import (
+    json_page,
+    json_reply,
+    recorded_index,
+    request_settings,
+    sha256,
+    uv_pins,
+)
 from tests.ecosystems.python.test_sdist import (
     PREPARE_BACKEND,
     _sdist_only_index,
@@ -29,7 +36,7 @@ from tests.ecosystems.python.test_sdist import (
     pkg_info,
     sdist,
 )
-from tests.net._server import FakeServer, serve
+from tests.net._server import FakeServer, Reply, serve
 
 
 @pytest.fixture
@@ -214,12 +221,12 @@ def test_native_addons_are_found_and_their_build_tools_planned(
             "--python-version 'banana': give a Python 3 version such as 3.12",
         ),
         (
-            {"requirements.in": "rich\n"},
-            ["requirements.in", "--system", "debian", "--output", "requirements.txt"],
-            "--system debian reads the [external] table of a pyproject.toml",
+            {"problem.pac": "package a 1\n"},
+            ["problem.pac", "--system", "debian", "--output", "lock.pac"],
+            "--system debian plans the [external] needs of a Python project",
         ),
     ],
-    ids=["bad-pep508", "bad-python-version", "system-needs-pyproject"],
+    ids=["bad-pep508", "bad-python-version", "system-needs-a-project"],
 )
 def test_usage_errors_come_before_any_work(
     tmp_path: Path,
@@ -269,3 +276,41 @@ def test_no_build_makes_an_sdist_needing_a_build_unavailable(
     assert "building sdists is switched off (--no-build)" in refused.err
     assert hooks_run(count) == ["prepare_metadata_for_build_wheel"]
     assert "lib==1.0" in built.out.split()
+
+
+def test_system_debian_rules_out_a_release_whose_build_needs_cannot_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # native 2.0 (an sdist) needs a package no apt list has; 1.0 needs make (apt's lists here)
+    def native(version: str, needs: str) -> bytes:
+        project = (
+            f'[project]\nname = "native"\nversion = "{version}"\n\n'
+            f'[external]\nbuild-requires = ["{needs}"]\n'
+        )
+        return sdist("native", version, info=None, project=project)
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "requirements.in"
+    source.write_text("native\n")
+    files = {
+        "native-2.0.tar.gz": native("2.0", "pkg:deb/debian/no-such-package-anywhere"),
+        "native-1.0.tar.gz": native("1.0", "pkg:deb/debian/make"),
+    }
+    with serve() as fake:
+        entries = [
+            {"filename": n, "url": f"/files/{n}", "hashes": {"sha256": sha256(c)}}
+            for n, c in files.items()
+        ]
+        fake.scripts["/simple/native/"] = [json_reply(json_page(*entries))]
+        for filename, content in files.items():
+            fake.scripts[f"/files/{filename}"] = [Reply(200, content)]
+        monkeypatch.setenv("PIP_INDEX_URL", fake.url("/simple"))
+        monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+        argv = ["resolve", str(source), "--system", "debian", "--python-version", "3.12"]
+        assert main([*argv, "--platform", "linux"]) == 0
+    shown = capsys.readouterr()
+    assert "native==1.0" in shown.out.split()
+    assert "native 1.0 is built from its sdist and needs: pkg:deb/debian/make" in shown.out
+    assert "ruled out native 2.0: its [external] needs cannot be installed from Debian" in (
+        shown.err
+    )

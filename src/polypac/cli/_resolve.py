@@ -95,10 +95,10 @@ def resolve_command(
         kind = _input_kind(input_path)
         _check_output(kind, output)
         _check_target(python_version)
-        if system is not None and not (kind == "npm" or input_path.name == "pyproject.toml"):
+        if system is not None and kind == "pac":
             raise ResolveUsageError(
-                "--system debian reads the [external] table of a pyproject.toml, or the "
-                "native addons of a package.json"
+                "--system debian plans the [external] needs of a Python project and of the "
+                "releases it builds, or the native addons of a package.json"
             )
         # read before any work, so that a bad [external] table stops the command at once
         wants_external = system is not None and input_path.name == "pyproject.toml"
@@ -109,10 +109,10 @@ def resolve_command(
             if kind == "npm":
                 return _resolve_npm(text, input_path, output, client, before, system)
             target = (python_version, target_platform)
-            code = _resolve_python(text, input_path, output, client, before, target, not no_build)
-        if system == "debian" and code == 0:
-            return _plan_debian(external)
-        return code
+            system_needs = external if system == "debian" else None
+            return _resolve_python(
+                text, input_path, output, client, before, target, not no_build, system_needs
+            )
     except PolypacError as error:
         click.echo(f"error: {error}", err=True)
         return EXIT_USAGE
@@ -238,6 +238,7 @@ def _resolve_python(
     before: datetime | None,
     target: tuple[str | None, str | None],
     build: bool,
+    system_needs: list[Any] | None,
 ) -> int:
     from polypac.ecosystems.python.lock import (
         Failure,
@@ -256,13 +257,32 @@ def _resolve_python(
         environment = Environment.target(chosen, target_platform)
     else:
         environment = Environment.current(python_version)
-    answer = resolve_requirements(
-        requirements,
-        environment=environment,
-        client=client,
-        exclude_newer=before,
-        build_sdists=build,
-    )
+    joint = None
+    if system_needs is None:
+        answer = resolve_requirements(
+            requirements,
+            environment=environment,
+            client=client,
+            exclude_newer=before,
+            build_sdists=build,
+        )
+    else:
+        from polypac.ecosystems.debian.install import AptCache, InstallFailure
+        from polypac.resolve.system import resolve_with_debian
+
+        joint = resolve_with_debian(
+            requirements,
+            system_needs,
+            environment=environment,
+            client=client,
+            cache=AptCache.from_machine(),
+            exclude_newer=before,
+            build_sdists=build,
+        )
+        if isinstance(joint, InstallFailure):
+            click.echo(str(joint), err=True)
+            return EXIT_UNSATISFIABLE
+        answer = joint if isinstance(joint, Failure) else joint.python
     if isinstance(answer, Failure):
         click.echo(answer.explanation, err=True)
         return EXIT_UNSATISFIABLE
@@ -278,7 +298,26 @@ def _resolve_python(
         _write(output, write_requirements_txt(answer))
     else:
         _write(output, write_pylock(answer))
+    if joint is not None and not isinstance(joint, Failure):
+        _print_joint(joint)
     return 0
+
+
+def _print_joint(joint: Any) -> None:
+    """The Debian side of a joint resolution: what to install, who needs it, what was
+    ruled out for its Debian needs."""
+    for ruled in joint.ruled_out:
+        click.echo(f"ruled out {ruled.name} {ruled.version}: {ruled.reason}", err=True)
+    for need in joint.needs:
+        for problem in need.problems:
+            click.echo(f"note: {need.name} {need.version}: {problem}", err=True)
+        if need.requirements:
+            shown = ", ".join(r.purl.to_string() for r in need.requirements)
+            click.echo(f"{need.name} {need.version} is built from its sdist and needs: {shown}")
+    if not joint.plan.request and not joint.needs:
+        click.echo("no [external] requirements: no Debian packages needed", err=True)
+        return
+    _print_plan(joint.plan.install)
 
 
 def _python_locks(answer: Resolution, name: str, version: str) -> tuple[Locked, list[Locked]]:
@@ -473,18 +512,3 @@ def _external(text: str, path: Path) -> list[Any]:
     if problems:
         raise problems[0]
     return list(requirements)
-
-
-def _plan_debian(requirements: list[Any]) -> int:
-    from polypac.ecosystems.debian.external import plan_external
-    from polypac.ecosystems.debian.install import AptCache, InstallFailure
-
-    if not requirements:
-        click.echo("no [external] requirements: no Debian packages needed", err=True)
-        return 0
-    plan = plan_external(requirements, cache=AptCache.from_machine())
-    if isinstance(plan, InstallFailure):
-        click.echo(str(plan), err=True)
-        return EXIT_UNSATISFIABLE
-    _print_plan(plan.install)
-    return 0

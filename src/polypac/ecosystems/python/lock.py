@@ -84,10 +84,13 @@ def resolve_requirements(
     exclude_newer: datetime | None = None,
     index_urls: Sequence[str] | None = None,
     build_sdists: bool = True,
+    excluded: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Resolution | Failure:
     """Resolve PEP 508 ``requirements`` for ``environment`` on ``index_urls`` (default:
     pip's configured index and extra indexes, in that order). ``build_sdists`` allows
-    PEP 517 builds for the metadata of releases that have only an sdist.
+    PEP 517 builds for the metadata of releases that have only an sdist. ``excluded``
+    names releases that may not be chosen (name -> version -> the reason, which the
+    explanation of a failure gives).
 
     Raises :class:`polypac.net.NetError` (a page or file that could not be fetched, a hash
     that does not match) and :class:`~polypac.ecosystems.python.index.IndexPageError` (a
@@ -100,7 +103,9 @@ def resolve_requirements(
     index = SimpleIndex(client, index_urls, build_sdists=build_sdists)
     if exclude_newer is not None and exclude_newer.tzinfo is None:
         exclude_newer = exclude_newer.replace(tzinfo=UTC)
-    provider = PypiProvider(index, environment, requirements, exclude_newer=exclude_newer)
+    provider = PypiProvider(
+        index, environment, requirements, exclude_newer=exclude_newer, excluded=excluded
+    )
     answer = solve(provider, provider.root)
     if isinstance(answer, Unsatisfiable):
         return Failure(tuple(requirements), _explanation(answer, provider))

@@ -238,8 +238,13 @@ class PypiProvider:
         *,
         exclude_newer: datetime | None = None,
         prefetch: bool = True,
+        excluded: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.index = index
+        # name -> version -> why that release may not be chosen (found outside the index)
+        self.excluded: dict[str, dict[str, str]] = {
+            canonicalize_name(k): dict(v) for k, v in (excluded or {}).items()
+        }
         self.environment = environment
         self.exclude_newer = exclude_newer
         self.prefetch = prefetch
@@ -398,6 +403,9 @@ class PypiProvider:
     ) -> Available[PypiVersion] | Unavailable:
         base, extra = split_extra(package.name)
         self._load(base)
+        ruled_out = self.excluded.get(base, {}).get(str(package.version))
+        if ruled_out is not None:
+            return Unavailable(ruled_out)
         if package.version not in self._releases[base]:
             return Unavailable(f"{base} {package.version} has no file for the target")
         file = self._metadata_file(base, package.version)

@@ -86,6 +86,7 @@ __all__ = [
     "SdistMetadataError",
     "read_sdist_metadata",
     "sdist_metadata",
+    "sdist_pyproject",
     "static_metadata_problem",
     "static_pyproject_metadata",
 ]
@@ -164,6 +165,21 @@ def sdist_metadata(
     data, found = _read(content, file, build=build, timeout=timeout, client=client)
     _store(client, file, sha256, data)
     return found
+
+
+def sdist_pyproject(client: HttpClient, file: DistributionFile) -> bytes | None:
+    """The top-level ``pyproject.toml`` of the sdist ``file`` (``None`` when it has none),
+    the sdist fetched through ``client`` (from its cache when kept), checked against its
+    published hash, its members checked as for its metadata.
+
+    Raises :class:`SdistMetadataError` for an archive that cannot be read or is unsafe,
+    and the :class:`polypac.net.NetError` of a failed download.
+    """
+    content = client.get(file.url).content
+    digest = file.digest()
+    if digest is not None:
+        _verify(content, digest, file, file.url, "sdist")
+    return _inspect(content, file).pyproject
 
 
 def read_sdist_metadata(

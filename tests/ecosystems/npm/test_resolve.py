@@ -238,6 +238,32 @@ def test_optional_peer_rejecting_a_sibling_nests(tmp_path: Path) -> None:
     ]
 
 
+def test_a_dependency_that_is_also_an_optional_peer_is_a_dependency(tmp_path: Path) -> None:
+    # ajv-formats lists ajv both ways; npm 11 writes this tree for these packuments
+    documents = {
+        "app-tool": packument("app-tool", {"1.0.0": {"dependencies": {"formats": "^2"}}}),
+        "formats": packument(
+            "formats",
+            {
+                "2.0.0": {
+                    "dependencies": {"ajv": "^8"},
+                    "peerDependencies": {"ajv": "^8"},
+                    "peerDependenciesMeta": {"ajv": {"optional": True}},
+                }
+            },
+        ),
+        "ajv": packument("ajv", {"6.0.0": {}, "8.0.0": {}}),
+    }
+    tree = _resolve(tmp_path, documents, _app(dependencies={"ajv": "^6", "app-tool": "1"}))
+    assert isinstance(tree, NpmTree)
+    assert [(p.location, p.version) for p in tree.packages] == [
+        ("node_modules/ajv", "6.0.0"),
+        ("node_modules/app-tool", "1.0.0"),
+        ("node_modules/formats", "2.0.0"),
+        ("node_modules/formats/node_modules/ajv", "8.0.0"),
+    ]
+
+
 def test_unresolvable_optional_is_dropped(tmp_path: Path) -> None:
     documents = {"a": packument("a", {"1.0.0": {"optionalDependencies": {"gone": "1"}}})}
     tree = _resolve(tmp_path, documents, _app(dependencies={"a": "1"}))

@@ -596,8 +596,12 @@ class _Builder:
 
 def _peer_clash(target: _Node, manifest: NpmManifest) -> tuple[str, str, _Node] | None:
     """The first peer of ``manifest`` that the copy at ``target`` fails (an optional peer
-    too: npm will not place a package beside a copy its optional peer rejects)."""
+    too: npm will not place a package beside a copy its optional peer rejects). A name the
+    manifest also lists as a dependency is no peer: arborist keeps one edge per name, and
+    the dependency's replaces the peer's (ajv-formats lists ajv as both)."""
     for name, spec in sorted(manifest.peer_dependencies.items()):
+        if name in manifest.dependencies or name in manifest.optional_dependencies:
+            continue
         sibling = target.children.get(name)
         if sibling is None:
             continue

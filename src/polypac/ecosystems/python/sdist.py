@@ -153,10 +153,7 @@ def sdist_metadata(
         kept = _cached(client, file, published)
         if kept is not None:
             return kept
-    content = client.get(file.url).content
-    digest = file.digest()
-    if digest is not None:
-        _verify(content, digest, file, file.url, "sdist")
+    content = _download(client, file)
     sha256 = hashlib.sha256(content).hexdigest()
     if published is None:
         kept = _cached(client, file, sha256)
@@ -175,11 +172,16 @@ def sdist_pyproject(client: HttpClient, file: DistributionFile) -> bytes | None:
     Raises :class:`SdistMetadataError` for an archive that cannot be read or is unsafe,
     and the :class:`polypac.net.NetError` of a failed download.
     """
+    return _inspect(_download(client, file), file).pyproject
+
+
+def _download(client: HttpClient, file: DistributionFile) -> bytes:
+    """The sdist's bytes, checked against the hash its index published."""
     content = client.get(file.url).content
     digest = file.digest()
     if digest is not None:
         _verify(content, digest, file, file.url, "sdist")
-    return _inspect(content, file).pyproject
+    return content
 
 
 def read_sdist_metadata(

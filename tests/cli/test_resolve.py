@@ -310,7 +310,7 @@ def test_system_debian_rules_out_a_release_whose_build_needs_cannot_install(
         assert main([*argv, "--platform", "linux"]) == 0
     shown = capsys.readouterr()
     assert "native==1.0" in shown.out.split()
-    assert "native 1.0 is built from its sdist and needs: pkg:deb/debian/make" in shown.out
+    assert "native 1.0 is built from its sdist and needs: pkg:deb/debian/make" in shown.err
     assert "ruled out native 2.0: its [external] needs cannot be installed from Debian" in (
         shown.err
     )

@@ -523,3 +523,15 @@ def test_post_offline_is_not_cached(tmp_path: Path) -> None:
     ):
         offline.post_json("https://api.example/q", {})
     assert str(caught.value).startswith("POST https://api.example/q: not in the cache")
+
+
+def test_a_body_damaged_on_disk_is_rewritten(client: HttpClient) -> None:
+    with serve({"/d": [ok(b"intact")]}) as fake:
+        client.get(fake.url("/d"))
+        path = client.cache.path(fake.url("/d"), None)
+        damaged = path.read_bytes()[:-1] + b"X"  # same length, another body
+        path.write_bytes(damaged)
+        client.get(fake.url("/d"))
+    entry = client.cache.lookup(fake.url("/d"), None)
+    assert entry is not None
+    assert entry.content == b"intact"

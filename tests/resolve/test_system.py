@@ -113,6 +113,7 @@ def test_a_wheel_brings_its_libraries_and_needs_nothing(client: HttpClient) -> N
     assert isinstance(answer, JointResolution)
     assert answer.python.pins()["native"] == "2.0"
     assert (answer.needs, answer.plan.install, answer.ruled_out) == ((), (), ())
+    assert [path for path, _ in fake.requests if path.endswith(".tar.gz")] == []
 
 
 def test_no_release_fits_and_pubgrub_says_why(client: HttpClient) -> None:
@@ -137,3 +138,43 @@ def test_the_projects_own_needs_fail_first(client: HttpClient) -> None:
         assert fake.requests == []  # no Python release can help: nothing was fetched
     assert isinstance(answer, InstallFailure)
     assert any("libmissing-dev" in reason for reason in answer.reasons)
+
+
+def test_needs_that_conflict_only_together_name_their_releases(client: HttpClient) -> None:
+    # each sdist needs a package apt has; the two packages conflict with each other
+    apt = AptCache.from_texts(
+        [
+            "Package: liba-dev\nVersion: 1.0-1\nArchitecture: amd64\nConflicts: libb-dev\n\n"
+            "Package: libb-dev\nVersion: 1.0-1\nArchitecture: amd64\n"
+        ]
+    )
+
+    def sdist_needing(name: str, needs: str) -> bytes:
+        project = (
+            f'[project]\nname = "{name}"\nversion = "1.0"\n\n'
+            f'[external]\nhost-requires = ["{needs}"]\n'
+        )
+        return sdist(name, "1.0", info=None, project=project)
+
+    files = {
+        "alpha-1.0.tar.gz": sdist_needing("alpha", "pkg:deb/debian/liba-dev"),
+        "beta-1.0.tar.gz": sdist_needing("beta", "pkg:deb/debian/libb-dev"),
+        "gamma-1.0.tar.gz": sdist_needing("gamma", "pkg:deb/debian/liba-dev"),
+    }
+    with serve() as fake:
+        url = _index(fake, files)
+        answer = resolve_with_debian(
+            ["alpha", "beta", "gamma"],
+            [],
+            environment=PY312,
+            client=client,
+            cache=lambda: apt,
+            index_urls=[url],
+        )
+    assert isinstance(answer, InstallFailure)
+    # the smallest conflicting set, by deletion in the resolution's order: alpha goes first
+    assert answer.reasons[0] == (
+        "the Debian needs of beta 1.0, gamma 1.0 (each installable alone) cannot be installed"
+        " together"
+    )
+    assert answer.hint.startswith("pin one of them")

@@ -62,8 +62,9 @@ class ResolveUsageError(PolypacError):
 @click.option(
     "--system",
     type=click.Choice(["debian"]),
-    help="Also plan, as a Debian install request, the PEP 725 [external] requirements of a "
-    "pyproject.toml, or the build tools of a package.json's native addons.",
+    help="Also plan, as a Debian install request, the PEP 725 [external] needs of a Python "
+    "project and of the releases it builds from sdists (solved with the Python requirements "
+    "as one problem), or the build tools of a package.json's native addons.",
 )
 @click.option(
     "--no-build",
@@ -275,7 +276,7 @@ def _resolve_python(
             system_needs,
             environment=environment,
             client=client,
-            cache=AptCache.from_machine(),
+            cache=AptCache.from_machine,
             exclude_newer=before,
             build_sdists=build,
         )
@@ -313,8 +314,10 @@ def _print_joint(joint: Any) -> None:
             click.echo(f"note: {need.name} {need.version}: {problem}", err=True)
         if need.requirements:
             shown = ", ".join(r.purl.to_string() for r in need.requirements)
-            click.echo(f"{need.name} {need.version} is built from its sdist and needs: {shown}")
-    if not joint.plan.request and not joint.needs:
+            click.echo(
+                f"{need.name} {need.version} is built from its sdist and needs: {shown}", err=True
+            )
+    if not joint.plan.request and not any(need.requirements for need in joint.needs):
         click.echo("no [external] requirements: no Debian packages needed", err=True)
         return
     _print_plan(joint.plan.install)

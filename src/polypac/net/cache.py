@@ -154,9 +154,10 @@ class EntryHead:
     sha256: str
 
     def same_as(self, answer: CacheEntry) -> bool:
-        """Whether ``answer`` says nothing the kept entry does not: the same body, status,
-        final URL, validators and caching rules, and no ``max-age`` (for which the time
-        of fetching would matter). Rewriting the entry for such an answer is wasted."""
+        """Whether ``answer`` says nothing the kept entry's metadata does not: the same
+        status, final URL, validators and caching rules, a body of the same length, and no
+        ``max-age`` (for which the time of fetching would matter). With the same body
+        too (:meth:`HttpCache.holds`), rewriting the entry would be wasted."""
         kept = self.entry
         return (
             answer.max_age is None
@@ -168,7 +169,6 @@ class EntryHead:
                 for name in ("etag", "last-modified", "cache-control", "content-type")
             )
             and len(answer.content) == self.length
-            and hashlib.sha256(answer.content).hexdigest() == self.sha256
         )
 
 
@@ -342,6 +342,16 @@ class HttpCache:
         if head is None or head.entry.url != url or head.entry.accept != accept:
             return None
         return head if size == len(line) + head.length else None
+
+    def holds(self, url: str, accept: str | None, content: bytes) -> bool:
+        """Whether the entry for ``url`` with ``accept`` has exactly ``content`` as its body
+        (compared byte for byte: a body damaged on disk is not held, and gets rewritten)."""
+        try:
+            with self.path(url, accept).open("rb") as stream:
+                stream.readline(1 << 20)
+                return stream.read(len(content) + 1) == content
+        except OSError:
+            return False
 
     def store(self, entry: CacheEntry) -> None:
         """Write ``entry`` atomically, replacing any entry for its URL and Accept."""

@@ -267,7 +267,11 @@ class HttpClient:
         if answer.status_code == 200:
             if "no-store" in fresh.cache_control:
                 self.cache.remove(url, accept)
-            elif head is None or not head.same_as(fresh):
+            elif not (
+                head is not None
+                and head.same_as(fresh)
+                and self.cache.holds(url, accept, fresh.content)
+            ):
                 self._store(fresh)
         return HttpResponse(
             str(answer.url), answer.status_code, answer.headers, answer.content, False

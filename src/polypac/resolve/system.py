@@ -8,17 +8,16 @@ release that has no wheel for the target: if that release's needs cannot be inst
 this machine's apt lists, the release may not be chosen, and the Python resolution must
 find another.
 
-:func:`resolve_with_debian` solves it lazily, the way a SAT solver with a theory learns
-from its oracle: PubGrub resolves the Python requirements; the ``[external]`` needs of the
-project and of every release to be built are planned as one apt request; when that request
-fails, each built release whose needs fail alone (with the project's) is ruled out (a new
-fact, which PubGrub's explanation names if the Python side then fails too) and PubGrub
-resolves again. Every round rules out at least one release, so the loop ends; when no single
-release is to blame (needs that fail only together) the apt failure is the answer. The
-result is a Python resolution whose every release can be installed together with the
-Debian packages planned, which is what one problem over both would give, while each
-ecosystem keeps its own solver: PubGrub's explanations on one side, apt's candidate rules
-on the other.
+:func:`resolve_with_debian` puts that into the resolution itself, the way a SAT solver
+consults a theory: whenever PubGrub considers a release that would be built, its
+``[external]`` needs are planned (with the project's own) as an apt request, and a release
+whose request fails is unavailable, with apt's reason. PubGrub backtracks past it at once,
+and if the Python side has no answer left, its explanation names the releases ruled out and
+why. The needs of the releases chosen are then planned together as one request. Needs that
+install one by one but not together (two built releases asking for conflicting Debian
+packages) are the one case this does not search past: the smallest such set is found and
+the failure names its releases, so that one of them can be pinned elsewhere. Each side keeps
+its own solver: PubGrub's explanations on one, apt's candidate rules on the other.
 
 The project's own ``[external]`` needs are planned first: if they fail, no Python choice
 can help, and the apt failure is returned at once.
@@ -27,22 +26,20 @@ can help, and the apt failure is returned at once.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from polypac.ecosystems.debian.external import MappingTable, plan_external
 from polypac.ecosystems.debian.install import AptCache, InstallFailure, InstallPlan
 from polypac.ecosystems.python.external import ExternalRequirement, read_external
+from polypac.ecosystems.python.index import DistributionFile
 from polypac.ecosystems.python.lock import Failure, Resolution, resolve_requirements
 from polypac.ecosystems.python.provider import Environment
 from polypac.ecosystems.python.sdist import SdistMetadataError, sdist_pyproject
 from polypac.net import HttpClient
 
 __all__ = ["JointResolution", "RuledOut", "SystemNeeds", "resolve_with_debian"]
-
-MAX_ROUNDS = 25
-"""Resolutions tried before giving up (each rules out at least one release)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +82,7 @@ def resolve_with_debian(
     *,
     environment: Environment,
     client: HttpClient,
-    cache: AptCache,
+    cache: AptCache | Callable[[], AptCache],
     exclude_newer: datetime | None = None,
     build_sdists: bool = True,
     index_urls: Sequence[str] | None = None,
@@ -94,91 +91,102 @@ def resolve_with_debian(
     """Resolve ``requirements`` and plan the Debian packages that the project
     (``project_external``) and every release built from an sdist need, as one problem.
 
-    A :class:`Failure` is a Python side with no answer (its explanation names the releases
+    ``cache`` is the apt cache, or what loads it (called once, when first needed). A
+    :class:`Failure` is a Python side with no answer (its explanation names the releases
     ruled out for their Debian needs); an :class:`InstallFailure` a Debian side with none.
     Raises what :func:`polypac.ecosystems.python.lock.resolve_requirements` raises.
     """
     markers = environment.markers()
+    loaded: list[AptCache] = []
 
     def plan(wanted: Sequence[ExternalRequirement]) -> InstallPlan | InstallFailure:
-        return plan_external(wanted, cache=cache, table=table, environment=markers)
+        if not loaded:
+            loaded.append(cache() if callable(cache) else cache)
+        return plan_external(wanted, cache=loaded[0], table=table, environment=markers)
 
     own = tuple(project_external)
     if own:
         alone = plan(own)
         if isinstance(alone, InstallFailure):
             return alone
-    excluded: dict[str, dict[str, str]] = {}
-    ruled_out: list[RuledOut] = []
-    for _ in range(MAX_ROUNDS):
-        answer = resolve_requirements(
-            requirements,
-            environment=environment,
-            client=client,
-            exclude_newer=exclude_newer,
-            index_urls=index_urls,
-            build_sdists=build_sdists,
-            excluded=excluded,
-        )
-        if isinstance(answer, Failure):
-            return answer
-        needs = tuple(_needs(answer, client))
-        together = plan(own + tuple(r for need in needs for r in need.requirements))
-        if isinstance(together, InstallPlan):
-            return JointResolution(answer, together, needs, tuple(ruled_out))
-        blamed = False
-        for need in needs:
-            alone = plan(own + need.requirements)
-            if isinstance(alone, InstallPlan):
-                continue
-            reason = (
-                f"its [external] needs cannot be installed from Debian: {_first(alone)}"
-                if alone.reasons
-                else "its [external] needs cannot be installed from Debian"
-            )
-            excluded.setdefault(need.name, {})[need.version] = reason
-            ruled_out.append(RuledOut(need.name, need.version, reason))
-            blamed = True
-        if not blamed:
-            return together
+    needs: dict[str, SystemNeeds] = {}  # by sdist URL
+    ruled_out: dict[str, RuledOut] = {}
+
+    def check(file: DistributionFile) -> str | None:
+        if file.url not in needs:
+            needs[file.url] = _needs_of(file, client)
+            found = needs[file.url]
+            if found.requirements:
+                answer = plan(own + found.requirements)
+                if isinstance(answer, InstallFailure):
+                    reason = "its [external] needs cannot be installed from Debian"
+                    if answer.reasons:
+                        reason += f": {answer.reasons[0].strip()}"
+                    ruled_out[file.url] = RuledOut(found.name, found.version, reason)
+        kept = ruled_out.get(file.url)
+        return kept.reason if kept is not None else None
+
+    answer = resolve_requirements(
+        requirements,
+        environment=environment,
+        client=client,
+        exclude_newer=exclude_newer,
+        index_urls=index_urls,
+        build_sdists=build_sdists,
+        build_check=check,
+    )
+    if isinstance(answer, Failure):
+        return answer
+    chosen = tuple(
+        needs[p.sdist.url]
+        for p in answer.packages
+        if not p.wheels and p.sdist is not None and p.sdist.url in needs
+    )
+    wanted = [n for n in chosen if n.requirements]
+    together = plan(own + tuple(r for n in wanted for r in n.requirements))
+    if isinstance(together, InstallFailure):
+        return _conflict(wanted, own, plan, together)
+    return JointResolution(answer, together, chosen, tuple(ruled_out.values()))
+
+
+def _conflict(
+    wanted: list[SystemNeeds],
+    own: tuple[ExternalRequirement, ...],
+    plan: Callable[[Sequence[ExternalRequirement]], InstallPlan | InstallFailure],
+    failure: InstallFailure,
+) -> InstallFailure:
+    """The failure of needs that install one by one but not together, naming the smallest
+    set of releases (found by deletion) whose needs conflict."""
+    smallest = list(wanted)
+    for need in list(smallest):
+        rest = [n for n in smallest if n is not need]
+        if isinstance(plan(own + tuple(r for n in rest for r in n.requirements)), InstallFailure):
+            smallest = rest
+    names = ", ".join(f"{n.name} {n.version}" for n in smallest)
     return InstallFailure(
-        tuple(requirements),
-        (f"no resolution whose [external] needs install was found in {MAX_ROUNDS} rounds",),
-        "pin the releases to build, or install their system packages by hand",
+        failure.request,
+        (
+            f"the Debian needs of {names} (each installable alone) cannot be installed together",
+            *failure.reasons,
+        ),
+        "pin one of them to a version with a wheel for the target, or to another release",
     )
 
 
-def _first(failure: InstallFailure) -> str:
-    return failure.reasons[0].strip()
-
-
-def _needs(answer: Resolution, client: HttpClient) -> list[SystemNeeds]:
-    """The ``[external]`` needs of every release the resolution installs from an sdist."""
-    found: list[SystemNeeds] = []
-    for package in answer.packages:
-        if package.wheels or package.sdist is None:
-            continue
-        try:
-            pyproject = sdist_pyproject(client, package.sdist)
-        except SdistMetadataError as error:
-            found.append(SystemNeeds(package.name, package.version, (), (error.problem,)))
-            continue
-        table = _external_table(pyproject)
-        if isinstance(table, str):
-            found.append(SystemNeeds(package.name, package.version, (), (table,)))
-            continue
-        if table is None:
-            continue
-        requirements, errors = read_external(table)
-        found.append(
-            SystemNeeds(
-                package.name,
-                package.version,
-                tuple(requirements),
-                tuple(str(error) for error in errors),
-            )
-        )
-    return found
+def _needs_of(file: DistributionFile, client: HttpClient) -> SystemNeeds:
+    """The ``[external]`` needs of the release whose sdist is ``file``."""
+    name, version = str(file.project), str(file.version)
+    try:
+        pyproject = sdist_pyproject(client, file)
+    except SdistMetadataError as error:
+        return SystemNeeds(name, version, (), (error.problem,))
+    table = _external_table(pyproject)
+    if isinstance(table, str):
+        return SystemNeeds(name, version, (), (table,))
+    if table is None:
+        return SystemNeeds(name, version, ())
+    requirements, errors = read_external(table)
+    return SystemNeeds(name, version, tuple(requirements), tuple(str(e) for e in errors))
 
 
 def _external_table(pyproject: bytes | None) -> Mapping[str, object] | str | None:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import time
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
@@ -333,6 +334,41 @@ def test_after_close_fetches_in_the_caller(tmp_path: Path) -> None:
         registry.expect([("a", "^1.0.0")])
         assert isinstance(registry.packument("b"), Packument)
         assert [path for path, _ in fake.requests] == [path_of("b")]
+
+
+def test_a_failing_guess_breaks_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import polypac.ecosystems.npm.registry as module
+
+    def broken(*args: object, **kwargs: object) -> NpmManifest:
+        raise RuntimeError("a bug in a guess")
+
+    monkeypatch.setattr(module, "pick_manifest", broken)
+    with (
+        registry_server(_chain()) as fake,
+        client(tmp_path) as http,
+        NpmRegistry(http, registry=fake.base_url) as registry,
+    ):
+        registry.expect([("a", "^1.0.0")])
+        assert isinstance(registry.packument("a"), Packument)
+
+
+def test_fetches_dropped_by_close_are_made_when_asked(tmp_path: Path) -> None:
+    with registry_server(_chain()) as fake, client(tmp_path) as http:
+        registry = NpmRegistry(http, registry=fake.base_url, lookahead=False)
+        registry.close()
+        for name in ("a", "b", "real", "d"):  # a cancelled future stands for none
+            cancelled: Future[object] = Future()
+            cancelled.cancel()
+            registry._fetches[name] = cancelled  # type: ignore[assignment]
+        assert all(isinstance(registry.packument(n), Packument) for n in ("a", "b", "real", "d"))
+
+
+@pytest.mark.parametrize("times", [None, [1, 2], "soon"], ids=["null", "list", "string"])
+def test_a_time_that_is_no_object_is_no_times(times: object) -> None:
+    body = json.dumps({"versions": {"1.0.0": {}}, "time": times}).encode()
+    read = read_packument("x", body)
+    assert list(read.versions) == ["1.0.0"]
+    assert read.versions["1.0.0"].published is None
 
 
 def test_pick_builds_only_what_it_looks_at() -> None:

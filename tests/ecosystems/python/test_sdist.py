@@ -1128,3 +1128,27 @@ def test_real_static_pyproject(client: HttpClient) -> None:
     found = index.metadata(file)
     assert (found.requires_dist, found.requires_python) == ((), ">=3.9")
     assert found.provides_extra == ()
+
+
+def test_too_many_members_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polypac.ecosystems.python import sdist as module
+
+    monkeypatch.setattr(module, "_MAX_MEMBERS", 3)
+    members: dict[str, str | bytes] = {f"lib-1.0/f{i}.txt": "x" for i in range(5)}
+    content = tar_gz({"lib-1.0/PKG-INFO": pkg_info("lib", "1.0"), **members})
+    with pytest.raises(SdistMetadataError) as caught:
+        read_sdist_metadata(content, dist_file("https://i.test", "lib-1.0.tar.gz", content))
+    assert caught.value.problem == "lib-1.0.tar.gz has more than the 3 members allowed"
+
+
+def test_a_duplicated_member_is_read_as_extraction_keeps_it() -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for text in (pkg_info("lib", "1.0", "first"), pkg_info("lib", "1.0", "second")):
+            data = text.encode()
+            info = tarfile.TarInfo("lib-1.0/PKG-INFO")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    content = buffer.getvalue()
+    found = read_sdist_metadata(content, dist_file("https://i.test", "lib-1.0.tar.gz", content))
+    assert found.requires_dist == ("second",)

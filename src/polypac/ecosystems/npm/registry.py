@@ -390,7 +390,7 @@ class _Document(msgspec.Struct):
     """The parts of a packument the resolver reads; each version stays encoded."""
 
     versions: dict[str, msgspec.Raw]
-    time: dict[str, Any] = {}
+    time: Any = None  # an object of times; anything else is read as no times, as before
     dist_tags: Any = msgspec.field(default=None, name="dist-tags")
     modified: Any = None
 
@@ -410,8 +410,9 @@ def read_packument(name: str, content: bytes) -> Packument:
         document = _DECODER.decode(content)
     except msgspec.ValidationError as error:
         raise ValueError(f"the answer is not a packument ({error})") from error
+    times = document.time if isinstance(document.time, Mapping) else {}
     return _packument(
-        name, document.versions, document.time, document.dist_tags, {"modified": document.modified}
+        name, document.versions, times, document.dist_tags, {"modified": document.modified}
     )
 
 
@@ -560,8 +561,9 @@ class NpmRegistry:
     def _fetch(self, name: str) -> Future[_Fetched]:
         with self._lock:
             future = self._fetches.get(name)
-            if future is not None:
+            if future is not None and not future.cancelled():  # cancelled by close()
                 return future
+            submitted = False
             if self._closed:  # after close, answered in the caller's thread, below
                 future = self._fetches[name] = Future()
             else:
@@ -569,8 +571,14 @@ class NpmRegistry:
                     workers = self.client.max_connections
                     self._pool = ThreadPoolExecutor(workers, thread_name_prefix="polypac-npm")
                 future = self._fetches[name] = self._pool.submit(self._get, name)
-                return future
-        future.set_result(self._get(name))
+                submitted = True
+        if not submitted:
+            future.set_result(self._get(name))
+        elif self.lookahead:
+            # once the packument is handed to whoever waits for it, not before: a guess
+            # never delays the resolution, and never breaks it (outside the lock: a future
+            # already done runs the callback here, and the callback takes the lock)
+            future.add_done_callback(self._after_fetch)
         return future
 
     def _get(self, name: str) -> _Fetched:
@@ -582,16 +590,21 @@ class NpmRegistry:
                 return PackumentUnavailable(name, url, f"the registry has no package {name}")
             return RegistryError(name, url, f"cannot fetch the packument: {error.problem}")
         try:
-            packument = self._read(name, url, answer.content)
+            return self._read(name, url, answer.content)
         except RegistryError as error:
             return error
-        if self.lookahead:
-            with self._lock:  # a range asked from now on is looked ahead from by _want
-                self._ready[name] = packument
-                ranges = list(self._asked.get(name, ()))
-            for spec in ranges:
-                self._look_ahead(packument, spec)
-        return packument
+
+    def _after_fetch(self, future: Future[_Fetched]) -> None:
+        if future.cancelled():
+            return
+        packument = future.result()
+        if not isinstance(packument, Packument):
+            return
+        with self._lock:  # a range asked from now on is looked ahead from by _want
+            self._ready[packument.name] = packument
+            ranges = list(self._asked.get(packument.name, ()))
+        for spec in ranges:
+            self._look_ahead(packument, spec)
 
     def _want(self, name: str, spec: str) -> None:
         if not self.lookahead:
@@ -612,7 +625,10 @@ class NpmRegistry:
         """Ask for what the version ``spec`` would likely pick depends on."""
         if self._closed:
             return
-        picked = pick_manifest(packument, self.visible(packument), spec)
+        try:
+            picked = pick_manifest(packument, self.visible(packument), spec)
+        except Exception:  # a guess that fails is no guess: the resolver meets the same
+            return  # document itself, and reports what is wrong with it
         if not isinstance(picked, NpmManifest):
             return
         for dependencies in (

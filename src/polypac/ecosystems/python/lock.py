@@ -13,7 +13,7 @@ records the time of the run.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -84,13 +84,13 @@ def resolve_requirements(
     exclude_newer: datetime | None = None,
     index_urls: Sequence[str] | None = None,
     build_sdists: bool = True,
-    excluded: Mapping[str, Mapping[str, str]] | None = None,
+    build_check: Callable[[DistributionFile], str | None] | None = None,
 ) -> Resolution | Failure:
     """Resolve PEP 508 ``requirements`` for ``environment`` on ``index_urls`` (default:
     pip's configured index and extra indexes, in that order). ``build_sdists`` allows
-    PEP 517 builds for the metadata of releases that have only an sdist. ``excluded``
-    names releases that may not be chosen (name -> version -> the reason, which the
-    explanation of a failure gives).
+    PEP 517 builds for the metadata of releases that have only an sdist.
+    ``build_check`` is asked of each release that would be installed from its sdist: a
+    reason makes that release unavailable (the explanation of a failure gives it).
 
     Raises :class:`polypac.net.NetError` (a page or file that could not be fetched, a hash
     that does not match) and :class:`~polypac.ecosystems.python.index.IndexPageError` (a
@@ -104,7 +104,7 @@ def resolve_requirements(
     if exclude_newer is not None and exclude_newer.tzinfo is None:
         exclude_newer = exclude_newer.replace(tzinfo=UTC)
     provider = PypiProvider(
-        index, environment, requirements, exclude_newer=exclude_newer, excluded=excluded
+        index, environment, requirements, exclude_newer=exclude_newer, build_check=build_check
     )
     answer = solve(provider, provider.root)
     if isinstance(answer, Unsatisfiable):

@@ -21,7 +21,7 @@ The root is the request itself, a package named :data:`ROOT_NAME`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -238,13 +238,12 @@ class PypiProvider:
         *,
         exclude_newer: datetime | None = None,
         prefetch: bool = True,
-        excluded: Mapping[str, Mapping[str, str]] | None = None,
+        build_check: Callable[[DistributionFile], str | None] | None = None,
     ) -> None:
         self.index = index
-        # name -> version -> why that release may not be chosen (found outside the index)
-        self.excluded: dict[str, dict[str, str]] = {
-            canonicalize_name(k): dict(v) for k, v in (excluded or {}).items()
-        }
+        # asked of each release that would be built from its sdist (no wheel installs in
+        # the target): why it may not be chosen, or None
+        self.build_check = build_check
         self.environment = environment
         self.exclude_newer = exclude_newer
         self.prefetch = prefetch
@@ -369,6 +368,18 @@ class PypiProvider:
             self._python_answers[requires_python] = known
         return known
 
+    def built_from(self, name: str, version: PypiVersion) -> DistributionFile | None:
+        """The sdist ``version`` of ``name`` is installed from when no wheel of it installs
+        in the target (a ``.tar.gz`` before a ``.zip``); ``None`` when a wheel does."""
+        release = self._releases[name][version]
+        if any(f.is_wheel for f in release.installable):
+            return None
+        sdists = sorted(
+            (f for f in release.installable if not f.is_wheel),
+            key=lambda f: (not f.filename.endswith(".tar.gz"), f.filename),
+        )
+        return sdists[0] if sdists else None
+
     def _metadata_file(self, name: str, version: PypiVersion) -> DistributionFile | None:
         """The file whose metadata stands for ``version``: the best installable wheel
         with PEP 658 metadata, any installable wheel, then any wheel with PEP 658 metadata
@@ -403,11 +414,13 @@ class PypiProvider:
     ) -> Available[PypiVersion] | Unavailable:
         base, extra = split_extra(package.name)
         self._load(base)
-        ruled_out = self.excluded.get(base, {}).get(str(package.version))
-        if ruled_out is not None:
-            return Unavailable(ruled_out)
         if package.version not in self._releases[base]:
             return Unavailable(f"{base} {package.version} has no file for the target")
+        if self.build_check is not None:
+            built = self.built_from(base, package.version)
+            reason = self.build_check(built) if built is not None else None
+            if reason is not None:
+                return Unavailable(reason)
         file = self._metadata_file(base, package.version)
         if file is None:
             return Unavailable("it has no file to read its metadata from")

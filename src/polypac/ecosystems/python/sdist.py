@@ -98,11 +98,12 @@ backend together) before it is stopped."""
 _TAIL_LINES = 20  # of a failed build's output, in the error
 _TAIL_BYTES = 64 * 1024
 _MAX_UNPACKED = 1 << 30  # an sdist that unpacks to more than 1 GiB is refused
+_MAX_MEMBERS = 100_000  # and one of more members (each header costs memory to hold)
 _DYNAMIC_FIELDS = ("Requires-Dist", "Requires-Python", "Provides-Extra")
 _STATIC_SINCE = Version("2.2")
 _PYPROJECT_FIELDS = ("dependencies", "optional-dependencies", "requires-python")
 _CACHE_FOLDER = "sdist-metadata"
-_CACHE_FORMAT = "polypac-sdist-metadata/1"
+_CACHE_FORMAT = "polypac-sdist-metadata/2"  # changes when the way results are read changes
 _WORKER = "polypac.ecosystems.python._build_metadata"
 _CHECK_ROOT = "/polypac-sdist-check"  # where members are imagined unpacked when checked
 
@@ -369,6 +370,8 @@ def _declared(pyproject: bytes | None, project: str, version: Version) -> CoreMe
             "its pyproject.toml has a [tool.poetry] table and no project.dependencies"
             " (Poetry before 2.0 reads the dependencies from [tool.poetry])"
         )
+    if any("\n" in text or "\r" in text for text in _texts(table)):
+        raise _NotStatic("its pyproject.toml has a line break inside a metadata field")
     extras = _extras(table)
     metadata = CoreMetadata(
         name=name,
@@ -377,10 +380,22 @@ def _declared(pyproject: bytes | None, project: str, version: Version) -> CoreMe
         requires_python=_requires_python(table),
         provides_extra=tuple(extras),
     )
-    fields = [metadata.version, metadata.requires_python or "", *metadata.requires_dist]
-    if any("\n" in text or "\r" in text for text in fields):
-        raise _NotStatic("its pyproject.toml has a line break inside a metadata field")
     return metadata
+
+
+def _texts(table: dict[str, Any]) -> list[str]:
+    """Every string of the fields that become metadata lines, as written."""
+    found = [v for v in (table.get("version"), table.get("requires-python")) if isinstance(v, str)]
+    dependencies = table.get("dependencies")
+    if isinstance(dependencies, list):
+        found += [v for v in dependencies if isinstance(v, str)]
+    extras = table.get("optional-dependencies")
+    if isinstance(extras, dict):
+        for name, values in extras.items():
+            found.append(str(name))
+            if isinstance(values, list):
+                found += [v for v in values if isinstance(v, str)]
+    return found
 
 
 def _declared_version(table: dict[str, Any], dynamic: bool, version: Version) -> str:
@@ -518,6 +533,7 @@ def _inspect(content: bytes, file: DistributionFile) -> _Sources:
     try:
         if kind == "zip":
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                _check_count(len(archive.infolist()), file)
                 names = [info.filename for info in archive.infolist()]
                 _check_sizes((info.file_size for info in archive.infolist()), file)
                 for name in names:
@@ -526,7 +542,10 @@ def _inspect(content: bytes, file: DistributionFile) -> _Sources:
                 wanted = [f"{top}/{source}" for source in _SOURCES]
                 return _Sources(*(archive.read(w) if w in names else None for w in wanted))
         with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
-            members = archive.getmembers()
+            members = []
+            for member in archive:  # read header by header, so that the count is checked first
+                members.append(member)
+                _check_count(len(members), file)
             _check_sizes((m.size for m in members if m.isfile()), file)
             for member in members:
                 _check_name(member.name, file)  # the filter would only strip a leading /
@@ -535,7 +554,11 @@ def _inspect(content: bytes, file: DistributionFile) -> _Sources:
             found: list[bytes | None] = []
             for source in _SOURCES:
                 path = f"{top}/{source}"
-                kept = next((m for m in members if _clean(m.name) == path and m.isfile()), None)
+                # the last of duplicated members, as extraction (the build's view) keeps it
+                kept = next(
+                    (m for m in reversed(members) if _clean(m.name) == path and m.isfile()),
+                    None,
+                )
                 stream = archive.extractfile(kept) if kept is not None else None
                 found.append(stream.read() if stream is not None else None)
             return _Sources(*found)
@@ -577,6 +600,13 @@ def _top_folder(names: list[str], file: DistributionFile) -> str:
     if len(tops) == 1 and tops <= folders:
         return next(iter(tops))
     raise SdistMetadataError(file, f"{file.filename} has no single top-level folder")
+
+
+def _check_count(count: int, file: DistributionFile) -> None:
+    if count > _MAX_MEMBERS:
+        raise SdistMetadataError(
+            file, f"{file.filename} has more than the {_MAX_MEMBERS} members allowed"
+        )
 
 
 def _check_sizes(sizes: Iterable[int], file: DistributionFile) -> None:
@@ -636,6 +666,7 @@ def _build(content: bytes, file: DistributionFile, timeout: float) -> bytes:
         output = workspace / "METADATA"
         command = [
             sys.executable,
+            "-P",  # the workspace (the current folder) stays off sys.path
             "-m",
             _WORKER,
             str(source),

@@ -193,6 +193,29 @@ def test_peer_conflict_is_eresolve(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="npm places a package's peers together with it (its peer set), before the "
+    "package's siblings; polypac places peers when it reaches the package's own edges, so "
+    "host@1 takes the root first and the peer conflicts (the gatsby set of the benchmark)",
+)
+def test_peers_are_placed_with_their_dependent(tmp_path: Path) -> None:
+    # npm 11 writes this tree for these packuments (run against them on a fake registry)
+    documents = {
+        "b": packument("b", {"1.0.0": {"dependencies": {"a": "1", "host": "^1"}}}),
+        "a": packument("a", {"1.0.0": {"peerDependencies": {"host": "^2"}}}),
+        "host": packument("host", {"1.0.0": {}, "2.0.0": {}}),
+    }
+    tree = _resolve(tmp_path, documents, _app(dependencies={"b": "1"}))
+    assert isinstance(tree, NpmTree), str(tree)
+    assert [(p.location, p.version) for p in tree.packages] == [
+        ("node_modules/a", "1.0.0"),
+        ("node_modules/b", "1.0.0"),
+        ("node_modules/b/node_modules/host", "1.0.0"),
+        ("node_modules/host", "2.0.0"),
+    ]
+
+
 def test_optional_peer_is_not_installed(tmp_path: Path) -> None:
     documents = {
         "plugin": packument(

@@ -63,7 +63,15 @@ def test_top_level_shape(recorded_tree: NpmTree) -> None:
 
 def _entry(raw: dict[str, Any], **flags: bool) -> dict[str, Any]:
     manifest = parse_packument("tool", {"versions": {"1.0.0": raw}}).versions["1.0.0"]
-    tree = NpmTree({"name": "app"}, (PlacedPackage("node_modules/tool", manifest, **flags),))
+    placed = PlacedPackage(
+        "node_modules/tool",
+        manifest,
+        dev=flags.get("dev", False),
+        optional=flags.get("optional", False),
+        dev_optional=flags.get("dev_optional", False),
+        peer=flags.get("peer", False),
+    )
+    tree = NpmTree({"name": "app"}, (placed,))
     entry: dict[str, Any] = lock_document(tree)["packages"]["node_modules/tool"]
     return entry
 

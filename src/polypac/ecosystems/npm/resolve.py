@@ -19,7 +19,9 @@ optimum: two valid trees can differ, and only npm's own choice makes a lock that
    with nothing: no other version of the name sits there, nobody below relies on an upper
    copy the new one does not satisfy, and its own peers can be met there. A copy already
    there that satisfies is kept; a newer copy that satisfies every dependent of an older one
-   replaces it;
+   replaces it (for a peer, which npm prefers to dedupe, an older copy too). A sibling that
+   a new copy's peer rejects is no conflict when the peer's own pick could replace it, as
+   npm places a package and its peers as one set;
 4. copies nobody reaches are pruned, and the ``dev`` / ``optional`` / ``devOptional`` /
    ``peer`` flags are computed as arborist's ``calcDepFlags`` does.
 
@@ -31,6 +33,15 @@ inside their dependent's tarball and are not fetched. Only registry specs (range
 dist-tags) are resolved: ``git``, ``file:``, URL and ``npm:`` alias specs are a
 :class:`NpmFailure`.
 
+**Overrides.** The root's ``overrides`` field is read as arborist's ``OverrideSet``: each
+copy carries the set of rules of the edge that brought it in (the more specific one when
+several edges reach it), and each of its edges takes the value of the first rule naming its
+package whose key range meets the edge's own spec (``$name`` stands for the root's own spec
+of ``name``). Such an edge is met by the override's version, or by a version its original
+spec accepts outside the rule's range. An override that changes a spec of the root itself
+is npm's EOVERRIDE, and a malformed field is refused before resolving; both are an
+:class:`NpmFailure`. npm does not write the overrides into the lock.
+
 **Where the calculus comes in.** :func:`check_tree` turns the finished tree into an
 extended-calculus problem (granularity ``exact``, peers) and its resolution (one link per
 dependent and name: the copy it sees), and runs the calculus' independent checker on it,
@@ -39,10 +50,13 @@ so the layout is verified against the formal meaning of concurrent versions and 
 
 from __future__ import annotations
 
+import json
 import platform
+import re
 import sys
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from polypac.ecosystems.npm.registry import (
@@ -55,6 +69,7 @@ from polypac.ecosystems.npm.registry import (
 from polypac.errors import InvalidRange, InvalidVersion
 from polypac.version.npm import SCHEME, parse_version, satisfies
 from polypac.version.semver import SemVer
+from polypac.version.sets import VersionSet
 
 if TYPE_CHECKING:  # the calculus is loaded by check_tree alone: a resolution needs none of it
     from polypac.calculus.extended import ExtendedViolation, Requirement
@@ -62,6 +77,7 @@ if TYPE_CHECKING:  # the calculus is loaded by check_tree alone: a resolution ne
 __all__ = [
     "NpmFailure",
     "NpmTree",
+    "OverriddenDependency",
     "PlacedPackage",
     "Target",
     "check_tree",
@@ -116,8 +132,24 @@ def platform_fits(values: tuple[str, ...], wanted: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class OverriddenDependency:
+    """A dependency of a copy that the root ``overrides`` rewrote: ``spec`` is asked instead
+    of the manifest's ``original``. As arborist's ``Edge.satisfiedBy`` has it, a copy that
+    satisfies ``original`` but not the rule's own range ``rule_range`` (``*`` for a rule keyed
+    by a bare name) also does."""
+
+    name: str
+    spec: str
+    original: str
+    rule_range: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlacedPackage:
-    """One copy in the tree: where it sits, what it is, and npm's flags for it."""
+    """One copy in the tree: where it sits, what it is, and npm's flags for it.
+
+    ``overridden`` lists the dependencies whose spec the root's ``overrides`` replaced for
+    this copy (npm's lock still shows the manifest's own specs)."""
 
     location: str
     manifest: NpmManifest
@@ -126,6 +158,7 @@ class PlacedPackage:
     dev_optional: bool = False
     peer: bool = False
     supported: bool = True
+    overridden: tuple[OverriddenDependency, ...] = ()
 
     @property
     def name(self) -> str:
@@ -167,7 +200,10 @@ class NpmTree:
 
 @dataclass(frozen=True, slots=True)
 class NpmFailure:
-    """Why no tree exists: ``package`` (with ``spec``) as required by ``required_by``."""
+    """Why no tree exists: ``package`` (with ``spec``) as required by ``required_by``.
+
+    A failure that concerns no one dependency (a malformed ``overrides`` field) has an
+    empty ``package``; ``required_by`` then names the place (``package.json``)."""
 
     package: str
     spec: str
@@ -178,7 +214,10 @@ class NpmFailure:
     @property
     def message(self) -> str:
         """The failure in words, with a ``hint:`` line when one applies."""
-        text = f"{self.required_by} needs {self.package}@{self.spec}, but {self.reason}"
+        if self.package:
+            text = f"{self.required_by} needs {self.package}@{self.spec}, but {self.reason}"
+        else:
+            text = f"{self.required_by}: {self.reason}"
         return f"{text}\nhint: {self.hint}" if self.hint else text
 
     def __str__(self) -> str:
@@ -191,8 +230,11 @@ class NpmFailure:
 @dataclass(frozen=True, slots=True)
 class _Edge:
     name: str
-    spec: str
+    spec: str  # the spec asked: an override's value where one applies
     kind: str  # prod, dev, optional, peer, peerOptional
+    original: str = ""  # the manifest's spec, when an override replaced it
+    rule_range: str = ""  # the replacing rule's own range (its key's, ``*`` for a bare name)
+    rules: _Overrides | None = field(default=None, compare=False)  # the edge's override set
 
     @property
     def peer(self) -> bool:
@@ -227,14 +269,274 @@ def _alias(spec: str) -> tuple[str, str] | None:
     return target[:at], target[at + 1 :].strip() or "*"
 
 
+# --- overrides ------------------------------------------------------------------------------
+
+
+class _OverrideProblem(Exception):
+    """A rule of ``overrides`` that cannot be applied; carries the failure to return."""
+
+    def __init__(self, failure: NpmFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+class _Overrides:
+    """One level of the root's ``overrides`` (arborist's ``OverrideSet``): the whole field
+    (``parent`` None), or the rule under one key, with the rules nested under it.
+
+    A rule is keyed ``name`` or ``name@range``; its ``value`` is the ``"."`` entry (``*``
+    for an empty one), else the key's range; a value of ``*`` replaces no spec, it only
+    scopes the nested rules. A copy carries the set of the edge that brought it in, and its
+    own edges look their rules up in :meth:`ruleset`: the nested rules first, then the
+    rule itself, then each enclosing level's.
+    """
+
+    __slots__ = ("_ruleset", "children", "key", "name", "parent", "rule_range", "value")
+
+    def __init__(
+        self, key: str, name: str, rule_range: str, value: str, parent: _Overrides | None
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.rule_range = rule_range
+        self.value = value
+        self.parent = parent
+        self.children: dict[str, _Overrides] = {}
+        self._ruleset: tuple[_Overrides, ...] | None = None
+
+    def ancestry(self) -> Iterator[_Overrides]:
+        """This set, then each enclosing one up to the whole field."""
+        level: _Overrides | None = self
+        while level is not None:
+            yield level
+            level = level.parent
+
+    def ruleset(self) -> tuple[_Overrides, ...]:
+        """The rules that apply under this set, the nearest first, one per key."""
+        if self._ruleset is None:
+            found: dict[str, _Overrides] = {}
+            for level in self.ancestry():
+                for child in level.children.values():
+                    found.setdefault(child.key, child)
+                if level.parent is not None:
+                    found.setdefault(level.key, level)
+            self._ruleset = tuple(found.values())
+        return self._ruleset
+
+    def edge_rule(self, name: str, spec: str) -> _Overrides:
+        """The set for an edge to ``name`` with the manifest's ``spec``: the first rule
+        naming it whose range meets the spec (any rule, for a dist-tag), else this set."""
+        for rule in self.ruleset():
+            if rule.name != name:
+                continue
+            if rule.rule_range == "*":
+                return rule
+            alias = _alias(spec)
+            text = (alias[1] if alias else spec).strip() or "*"
+            if _unsupported_spec(text):
+                return rule
+            asked = _npm_range(text)
+            if asked is None:  # a dist-tag: npm cannot compare, and takes the rule
+                return rule
+            ruled = _npm_range(rule.rule_range)
+            if ruled is not None and not asked.is_disjoint(ruled):
+                return rule
+        return self
+
+    def conflicts_with(self, other: _Overrides) -> bool:
+        """arborist's ``haveConflictingRules``: a key both sets rule differently, with
+        ranges no version meets."""
+        theirs = {rule.key: rule for rule in other.ruleset()}
+        for rule in self.ruleset():
+            match = theirs.get(rule.key)
+            if match is None or match is rule or "$" in (rule.value[:1], match.value[:1]):
+                continue
+            mine, their = _npm_range(rule.value), _npm_range(match.value)
+            if mine is not None and their is not None and mine.is_disjoint(their):
+                return True
+        return False
+
+
+def _npm_range(text: str) -> VersionSet[SemVer] | None:
+    """``text`` as a loose npm range with pre-releases placed by precedence (close to
+    node-semver's ``intersects``), or ``None`` when it is no range."""
+    try:
+        return SCHEME.parse_range(text, loose=True, include_prerelease=True)
+    except (InvalidRange, InvalidVersion):
+        return None
+
+
+def _specific(first: _Overrides, second: _Overrides) -> _Overrides | None:
+    """arborist's ``findSpecificOverrideSet``: of two sets reaching one copy, the one
+    nested in the other; for unrelated sets their nearest common level, or ``None`` when
+    their rules conflict (the copy then keeps the set it has)."""
+    if any(level is first for level in second.ancestry()):
+        return second
+    if any(level is second for level in first.ancestry()):
+        return first
+    if first.conflicts_with(second):
+        return None
+    outer = set(map(id, first.ancestry()))
+    return next(level for level in second.ancestry() if id(level) in outer)
+
+
+# what encodeURIComponent leaves alone: npm's rule for the parts of a name, and for a tag
+_URL_SAFE = r"[A-Za-z0-9\-_.!~*'()]+"
+_NAME = re.compile(rf"(?:@{_URL_SAFE}/)?{_URL_SAFE}")
+_TAG = re.compile(_URL_SAFE)
+
+
+def _parse_overrides(document: Mapping[str, Any]) -> _Overrides | NpmFailure | None:
+    """The root manifest's ``overrides`` as a set of rules; ``None`` when there are none."""
+    raw = document.get("overrides")
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        return _bad_overrides(
+            f"overrides must be an object mapping package names to overrides, "
+            f"not {_json_kind(raw)}",
+            'write e.g. "overrides": {"foo": "1.0.0"}',
+        )
+    if not raw:
+        return None
+    root = _Overrides("", "", "", "", None)
+    problem = _add_rules(root, raw, ())
+    return problem if problem is not None else root
+
+
+def _add_rules(
+    level: _Overrides, rules: Mapping[str, Any], path: tuple[str, ...]
+) -> NpmFailure | None:
+    for raw_key, value in rules.items():
+        key = str(raw_key)
+        if key == ".":
+            if level.parent is None:
+                return _bad_overrides(
+                    'a "." entry belongs inside a package\'s object in overrides, '
+                    "not at its top level",
+                    'write "foo": {".": "1.0.0"} to override foo itself',
+                )
+            continue
+        where = " > ".join(json.dumps(k) for k in (*path, key))
+        at = key.find("@", 1)
+        name, rule_range = (key[:at], key[at + 1 :].strip()) if at > 0 else (key, "")
+        rule_range = rule_range or "*"
+        if not _NAME.fullmatch(name) or name.startswith((".", "_")):
+            return _bad_overrides(
+                f"the override key {where} does not name a package",
+                'a key is a package name, optionally with a range: "foo" or "foo@^2"',
+            )
+        if _npm_range(rule_range) is None:
+            return _bad_overrides(
+                f"the override key {where}: {json.dumps(rule_range)} is not a version range",
+                'a key is a package name, optionally with a range: "foo" or "foo@^2"',
+            )
+        nested: Mapping[str, Any]
+        if isinstance(value, str):
+            nested = {".": value}
+        elif isinstance(value, Mapping):
+            nested = value
+        else:
+            return _bad_overrides(
+                f"the override {where} must be a string (a version, range, dist-tag or "
+                f"$reference) or an object, not {_json_kind(value)}",
+                'write the version as a string, e.g. "1.0.0" (npm itself ignores a number, '
+                "a boolean or a list here, and fails on null)",
+            )
+        dot = nested.get(".")
+        if dot is not None and not isinstance(dot, str):
+            return _bad_overrides(
+                f'the "." of the override {where} must be a string, not {_json_kind(dot)}',
+                'write e.g. {".": "1.0.0"}',
+            )
+        if isinstance(dot, str) and (wrong := _bad_value(dot)) is not None:
+            return _bad_overrides(
+                f"the override {where}: {json.dumps(dot)} {wrong}",
+                'write a version, a range, a dist-tag, "npm:other@range" or "$name"',
+            )
+        value_text = (dot if dot != "" else "*") if isinstance(dot, str) else rule_range
+        rule = _Overrides(key, name, rule_range, value_text, level)
+        level.children[key] = rule
+        problem = _add_rules(rule, nested, (*path, key))
+        if problem is not None:
+            return problem
+    return None
+
+
+def _bad_value(value: str) -> str | None:
+    """What is wrong with an override's value, if anything (npm finds it when it fetches)."""
+    text = value.strip()
+    if text.startswith("$"):
+        return None if _NAME.fullmatch(text[1:]) else "names no dependency after its $"
+    alias = _alias(text)
+    if alias is not None:
+        if not _NAME.fullmatch(alias[0]):
+            return "does not name a package after npm:"
+        text = alias[1]
+    if not text or _unsupported_spec(text) or _npm_range(text) is not None:
+        return None
+    return None if _TAG.fullmatch(text) else "is neither a version range nor a dist-tag"
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {json.dumps(value)}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _bad_overrides(reason: str, hint: str) -> NpmFailure:
+    return NpmFailure("", "", "package.json", reason, hint=hint)
+
+
+def _reference(name: str, *manifests: Mapping[str, Any] | NpmManifest) -> str | None:
+    """The spec ``$name`` stands for: the dependency ``name`` of the first manifest having
+    it, looked up as arborist does (devDependencies, optional, dependencies, peers)."""
+    for manifest in manifests:
+        if isinstance(manifest, Mapping):
+            sections = [
+                _section(manifest, key)
+                for key in (
+                    "devDependencies",
+                    "optionalDependencies",
+                    "dependencies",
+                    "peerDependencies",
+                )
+            ]
+        else:
+            sections = [
+                _section(manifest.raw, "devDependencies"),
+                dict(manifest.optional_dependencies),
+                dict(manifest.dependencies),
+                dict(manifest.peer_dependencies),
+            ]
+        for section in sections:
+            spec = section.get(name)
+            if spec:
+                return spec
+    return None
+
+
 class _Node:
     """A folder of the tree: the root, or a copy in some ``node_modules``."""
 
-    def __init__(self, name: str, manifest: NpmManifest | None, parent: _Node | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        manifest: NpmManifest | None,
+        parent: _Node | None,
+        overrides: _Overrides | None = None,
+    ) -> None:
         self.name = name
         self.manifest = manifest
         self.parent = parent
         self.children: dict[str, _Node] = {}
+        self.overrides = overrides  # the override set this copy's edges look rules up in
 
     @property
     def is_root(self) -> bool:
@@ -332,29 +634,150 @@ def _section(document: Mapping[str, Any], key: str) -> dict[str, str]:
 
 
 def _fits(manifest: NpmManifest | None, edge: _Edge) -> bool:
-    """Whether ``manifest`` satisfies ``edge`` (its package, and a range or ``latest``)."""
-    if manifest is None or manifest.name != edge.package:
+    """Whether ``manifest`` satisfies ``edge`` (its package, and a range or ``latest``).
+
+    An overridden edge is also satisfied, as arborist's ``Edge.satisfiedBy`` has it, by a
+    copy that meets the manifest's own spec but not the rule's range."""
+    if manifest is None:
         return False
-    if satisfies(manifest.version, edge.range, loose=True):
+    if _fits_spec(manifest, edge.package, edge.range):
         return True
-    return edge.range == "latest"  # a dist-tag: any copy will do, as npm treats it
+    if not edge.original:
+        return False
+    original = _Edge(edge.name, edge.original, edge.kind)
+    if not _fits_spec(manifest, original.package, original.range):
+        return False
+    return edge.rule_range != "*" and not satisfies(manifest.version, edge.rule_range, loose=True)
+
+
+def _fits_spec(manifest: NpmManifest, package: str, wanted: str) -> bool:
+    if manifest.name != package:
+        return False
+    if satisfies(manifest.version, wanted, loose=True):
+        return True
+    return wanted == "latest"  # a dist-tag: any copy will do, as npm treats it
 
 
 _OK, _KEEP, _REPLACE, _CONFLICT = "ok", "keep", "replace", "conflict"
 
 
+# Changes of override sets spread along edges; a dependency cycle could in principle pass
+# sets round for ever, so the spreading stops after this many changes.
+_SPREAD_LIMIT = 100_000
+
+
 class _Builder:
-    def __init__(self, manifest: Mapping[str, Any], registry: NpmRegistry, target: Target) -> None:
+    def __init__(
+        self,
+        manifest: Mapping[str, Any],
+        registry: NpmRegistry,
+        target: Target,
+        overrides: _Overrides | None = None,
+    ) -> None:
         self.root_manifest = manifest
         self.registry = registry
         self.target = target
-        self.root = _Node(str(manifest.get("name") or ""), None, None)
+        self.root = _Node(str(manifest.get("name") or ""), None, None, overrides)
         self.dropped: list[str] = []
+        self.spread_left = _SPREAD_LIMIT
 
     def edges(self, node: _Node) -> list[_Edge]:
-        return _edges(node, self.root_manifest)
+        edges = _edges(node, self.root_manifest)
+        if node.overrides is None:
+            return edges
+        return [self.override(edge, node.overrides, node.manifest) for edge in edges]
+
+    def override(self, edge: _Edge, rules: _Overrides, owner: NpmManifest | None) -> _Edge:
+        """``edge`` of a copy whose override set is ``rules`` (``owner`` its manifest, None
+        for the root), with the spec the applying rule asks (arborist's ``Edge.spec``)."""
+        rule = rules.edge_rule(edge.name, edge.spec)
+        if rule.name != edge.name or rule.value == "*":
+            return replace(edge, rules=rule)
+        value = rule.value
+        if value.startswith("$"):
+            found = _reference(value[1:], self.root_manifest, *([owner] if owner else []))
+            if found is None:
+                label = f"{owner.name}@{owner.version}" if owner else "the root project"
+                raise _OverrideProblem(
+                    NpmFailure(
+                        edge.name,
+                        edge.spec,
+                        label,
+                        f"the override {json.dumps(rule.key)}: {json.dumps(value)} refers to "
+                        f"no dependency (npm: Unable to resolve reference {value})",
+                        hint=(
+                            f"{value} stands for the root project's own spec of "
+                            f"{value[1:]}; add {value[1:]} to its dependencies, or write "
+                            "a version"
+                        ),
+                    )
+                )
+            value = found
+        return _Edge(edge.name, value, edge.kind, edge.spec, rule.rule_range, rule)
+
+    def adjuster(
+        self, rules: _Overrides | None, owner: NpmManifest
+    ) -> Callable[[_Edge], _Edge] | None:
+        """How the edges of a copy of ``owner`` with the override set ``rules`` read."""
+        if rules is None:
+            return None
+        return lambda edge: self.override(edge, rules, owner)
+
+    def direct_overrides(self) -> NpmFailure | None:
+        """npm's EOVERRIDE: an override may not change a spec of the root project."""
+        for edge in self.edges(self.root):
+            if edge.original and edge.spec != edge.original and not edge.spec.startswith("$"):
+                key = edge.rules.key if edge.rules is not None else edge.name
+                return NpmFailure(
+                    edge.name,
+                    edge.original,
+                    "the root project",
+                    f"the override {json.dumps(key)} asks {edge.name}@{edge.spec} instead, and "
+                    "npm refuses to change a direct dependency (EOVERRIDE)",
+                    hint=(
+                        "an override of a direct dependency must be its spec exactly; write "
+                        f'"{edge.name}": "${edge.name}" to reuse it'
+                    ),
+                )
+        return None
+
+    def attach(self, copy: _Node) -> None:
+        """Give a copy just placed the override sets of the edges now reaching it, and
+        spread its own (arborist's ``addEdgeIn`` and ``recalculateOutEdgesOverrides``)."""
+        if self.root.overrides is None or copy.parent is None:
+            return
+        incoming = [(copy, e.rules) for _, e in self.dependents(copy.parent, copy)]
+        self.spread([*incoming, *self.outgoing(copy)])
+
+    def outgoing(self, node: _Node) -> list[tuple[_Node, _Overrides | None]]:
+        pairs: list[tuple[_Node, _Overrides | None]] = []
+        for edge in self.edges(node):
+            to = node.resolve(edge.name)
+            if to is not None and to.parent is not None:
+                pairs.append((to, edge.rules))
+        return pairs
+
+    def spread(self, pending: list[tuple[_Node, _Overrides | None]]) -> None:
+        """Each copy takes the more specific of its set and an incoming edge's; a change
+        goes on along its own edges (arborist's ``updateOverridesEdgeInAdded``)."""
+        queue = deque(pending)
+        while queue and self.spread_left > 0:
+            node, incoming = queue.popleft()
+            current = node.overrides
+            if incoming is None or current is incoming:
+                continue
+            chosen = incoming if current is None else _specific(current, incoming)
+            if chosen is None or chosen is current:
+                continue
+            node.overrides = chosen
+            self.spread_left -= 1
+            queue.extend(self.outgoing(node))
 
     def build(self) -> NpmFailure | None:
+        if self.root.overrides is not None:
+            failure = self.direct_overrides()
+            if failure is not None:
+                return failure
         queue = [self.root]
         fetched_depth = -1
         while queue:
@@ -424,20 +847,39 @@ class _Builder:
         current = where.children.get(edge.name)
         if decision == _REPLACE and current is not None:
             current.manifest = picked
+            current.overrides = edge.rules
+            self.attach(current)
             queue.append(current)
             return None
-        placed = _Node(edge.name, picked, where)
+        placed = _Node(edge.name, picked, where, edge.rules)
         where.children[edge.name] = placed
         self.dedupe_below(placed)
+        self.attach(placed)
         queue.append(placed)
         return None
 
     def dependents(self, within: _Node, copy: _Node) -> Iterator[tuple[_Node, _Edge]]:
         """The edges of nodes inside ``within`` that ``copy`` serves now."""
         for node in within.walk():
-            for edge in self.edges(node):
-                if edge.name == copy.name and node.resolve(edge.name) is copy:
-                    yield node, edge
+            edge = self.edge_named(node, copy.name)
+            if edge is not None and node.resolve(copy.name) is copy:
+                yield node, edge
+
+    def edge_named(self, node: _Node, name: str) -> _Edge | None:
+        """The edge of ``node`` to ``name``, if it has one (as :meth:`edges` reads it)."""
+        manifest = node.manifest
+        if manifest is not None and not (
+            name in manifest.dependencies
+            or name in manifest.optional_dependencies
+            or name in manifest.peer_dependencies
+        ):
+            return None
+        for edge in _edges(node, self.root_manifest):
+            if edge.name == name:
+                if node.overrides is None:
+                    return edge
+                return self.override(edge, node.overrides, manifest)
+        return None
 
     def can_place(self, target: _Node, dependent: _Node, edge: _Edge, manifest: NpmManifest) -> str:
         current = target.children.get(edge.name)
@@ -445,10 +887,18 @@ class _Builder:
             if current.manifest.version == manifest.version:
                 return _KEEP
             newer = manifest.semver >= current.manifest.semver
-            if newer and all(_fits(manifest, e) for _, e in self.dependents(self.root, current)):
-                return _REPLACE if self.peers_fit(target, manifest) else _CONFLICT
+            if newer and self.can_replace(current, manifest, edge):
+                return _REPLACE if self.peers_fit(target, manifest, edge) else _CONFLICT
             if _fits(current.manifest, edge):
                 return _KEEP
+            # a peer prefers deduping: an older copy replaces one every dependent accepts
+            downgrade = edge.peer and not newer
+            if (
+                downgrade
+                and self.can_replace(current, manifest, edge)
+                and self.peers_fit(target, manifest, edge)
+            ):
+                return _REPLACE
             if target is dependent and not edge.peer:
                 return _REPLACE
             return _CONFLICT
@@ -458,11 +908,37 @@ class _Builder:
                 for _node, other in self.dependents(target, upper):
                     if not _fits(manifest, other):
                         return _CONFLICT
-        return _OK if self.peers_fit(target, manifest) else _CONFLICT
+        return _OK if self.peers_fit(target, manifest, edge) else _CONFLICT
 
-    def peers_fit(self, target: _Node, manifest: NpmManifest) -> bool:
-        """Whether no peer of ``manifest`` is contradicted by a sibling at ``target``."""
-        return _peer_clash(target, manifest) is None
+    def can_replace(self, current: _Node, manifest: NpmManifest, edge: _Edge) -> bool:
+        """arborist's ``canReplaceWith``: every dependent of ``current`` accepts
+        ``manifest``, and a copy with dependencies keeps its override set."""
+        assert current.manifest is not None
+        has_deps = bool(
+            current.manifest.dependencies
+            or current.manifest.optional_dependencies
+            or current.manifest.peer_dependencies
+        )
+        if has_deps and current.overrides is not edge.rules:
+            return False
+        return all(_fits(manifest, e) for _, e in self.dependents(self.root, current))
+
+    def peers_fit(self, target: _Node, manifest: NpmManifest, edge: _Edge) -> bool:
+        """Whether no peer of ``manifest`` (brought by ``edge``) is contradicted by a
+        sibling at ``target`` that the peer's own pick could not replace."""
+        adjust = self.adjuster(edge.rules, manifest)
+        return _peer_clash(target, manifest, adjust, self.peer_replaces) is None
+
+    def peer_replaces(self, peer: _Edge, sibling: _Node) -> bool:
+        """npm places a package with its peers as one set: a sibling the peer rejects is
+        no conflict when the version picked for the peer satisfies everyone the sibling
+        serves (the peer then replaces it, see :meth:`can_place`)."""
+        if sibling.manifest is None or _unsupported_spec(peer.spec):
+            return False
+        picked = self.registry.pick(peer.package, peer.range, node_version=self.target.node_version)
+        if not isinstance(picked, NpmManifest) or not _fits(picked, peer):
+            return False
+        return self.can_replace(sibling, picked, peer)
 
     def eresolve(self, node: _Node, edge: _Edge, picked: NpmManifest, at: _Node) -> NpmFailure:
         current = at.children.get(edge.name) or at.resolve(edge.name)
@@ -475,7 +951,7 @@ class _Builder:
                 f"{picked.name}@{picked.version} cannot be placed beside it"
             )
         else:
-            clash = _peer_clash(at, picked)
+            clash = _peer_clash(at, picked, self.adjuster(edge.rules, picked))
             reason = f"{picked.name}@{picked.version} conflicts with the peers at {where}"
             if clash is not None:
                 peer, spec, sibling = clash
@@ -579,6 +1055,13 @@ class _Builder:
             optional = f["optional"]
             if not fits and not optional:
                 unsupported.append(f"{node.label} at {node.location}")
+            overridden: tuple[OverriddenDependency, ...] = ()
+            if node.overrides is not None:
+                overridden = tuple(
+                    OverriddenDependency(e.name, e.spec, e.original, e.rule_range)
+                    for e in self.edges(node)
+                    if e.original and e.spec != e.original
+                )
             placed.append(
                 PlacedPackage(
                     location=node.location,
@@ -588,25 +1071,38 @@ class _Builder:
                     dev_optional=f["devOptional"] and not f["dev"] and not optional,
                     peer=f["peer"],
                     supported=fits,
+                    overridden=overridden,
                 )
             )
         placed.sort(key=lambda p: p.location)
         return NpmTree(self.root_manifest, tuple(placed), tuple(unsupported), tuple(self.dropped))
 
 
-def _peer_clash(target: _Node, manifest: NpmManifest) -> tuple[str, str, _Node] | None:
+def _peer_clash(
+    target: _Node,
+    manifest: NpmManifest,
+    adjust: Callable[[_Edge], _Edge] | None = None,
+    replaceable: Callable[[_Edge, _Node], bool] | None = None,
+) -> tuple[str, str, _Node] | None:
     """The first peer of ``manifest`` that the copy at ``target`` fails (an optional peer
     too: npm will not place a package beside a copy its optional peer rejects). A name the
     manifest also lists as a dependency is no peer: arborist keeps one edge per name, and
-    the dependency's replaces the peer's (ajv-formats lists ajv as both)."""
+    the dependency's replaces the peer's (ajv-formats lists ajv as both). ``adjust``
+    applies the overrides the new copy would carry; a sibling ``replaceable`` accepts is
+    no clash."""
     for name, spec in sorted(manifest.peer_dependencies.items()):
         if name in manifest.dependencies or name in manifest.optional_dependencies:
             continue
         sibling = target.children.get(name)
         if sibling is None:
             continue
-        if not _fits(sibling.manifest, _Edge(name, spec, "peer")):
-            return name, spec, sibling
+        edge = _Edge(name, spec, "peer")
+        if adjust is not None:
+            edge = adjust(edge)
+        if _fits(sibling.manifest, edge):
+            continue
+        if replaceable is None or not replaceable(edge, sibling):
+            return name, edge.spec, sibling
     return None
 
 
@@ -650,21 +1146,40 @@ def resolve_package_json(
     """
     name = manifest.get("name")
     manifest = normalize_manifest(manifest, name if isinstance(name, str) else "")
-    builder = _Builder(manifest, registry, target or Target.current())
-    failure = builder.build()
-    if failure is not None:
-        return failure
-    return builder.tree()
+    overrides = _parse_overrides(manifest)
+    if isinstance(overrides, NpmFailure):
+        return overrides
+    builder = _Builder(manifest, registry, target or Target.current(), overrides)
+    try:
+        failure = builder.build()
+        if failure is not None:
+            return failure
+        return builder.tree()
+    except _OverrideProblem as problem:
+        return problem.failure
 
 
 # --- checking with the calculus -------------------------------------------------------------
 
 
-def _requirement(name: str, spec: str) -> Requirement[SemVer] | None:
+def _requirement(
+    name: str, spec: str, override: OverriddenDependency | None = None
+) -> Requirement[SemVer] | None:
+    """The versions ``spec`` accepts; for an overridden dependency, the override's, and
+    those the original spec accepts outside the rule's own range (``Edge.satisfiedBy``)."""
     from polypac.calculus.extended import Requirement
 
+    def versions(text: str) -> VersionSet[SemVer]:
+        return SCHEME.parse_range(_Edge(name, text, "prod").range, loose=True)
+
     try:
-        return Requirement(name, SCHEME.parse_range(_Edge(name, spec, "prod").range, loose=True))
+        if override is None:
+            return Requirement(name, versions(spec))
+        accepted = versions(override.spec)
+        if override.rule_range != "*":
+            rule = SCHEME.parse_range(override.rule_range, loose=True)
+            accepted = accepted | versions(override.original).difference(rule)
+        return Requirement(name, accepted)
     except InvalidRange:
         return None
 
@@ -675,8 +1190,10 @@ def check_tree(tree: NpmTree) -> list[ExtendedViolation[SemVer]]:
     Each copy is a package ``(name, version)``; its required dependencies and required peers
     are direct requirements, served by the link to the copy it sees. A copy is named by its
     folder (an ``npm:`` alias by the alias, as a distinct name). Copies of one version
-    at several locations are one package; its links are taken from the first location.
-    Returns the calculus' violations (none for a sound tree).
+    at several locations are one package; its links are taken from the first location. A
+    dependency the root's ``overrides`` rewrote is required as overridden
+    (:attr:`PlacedPackage.overridden`). Returns the calculus' violations (none for a sound
+    tree).
     """
     from polypac.calculus.extended import (
         ExtendedProblem,
@@ -718,6 +1235,9 @@ def check_tree(tree: NpmTree) -> list[ExtendedViolation[SemVer]]:
             _section(tree.manifest, "peerDependencies"),
         )
     ]
+    overrides: dict[str, dict[str, OverriddenDependency]] = {
+        p.location: {o.name: o for o in p.overridden} for p in tree.packages if p.overridden
+    }
     for placed in tree.packages:
         package = Package(placed.folder, placed.manifest.semver)
         packages.setdefault(placed.folder, set()).add(package.version)
@@ -732,9 +1252,16 @@ def check_tree(tree: NpmTree) -> list[ExtendedViolation[SemVer]]:
         if package in done:
             continue
         done.add(package)
-        reqs = [r for n, s in sorted(needs.items()) if (r := _requirement(n, s)) is not None]
+        rewritten = overrides.get(location, {})
+        reqs = [
+            r
+            for n, s in sorted(needs.items())
+            if (r := _requirement(n, s, rewritten.get(n))) is not None
+        ]
         peer_reqs = [
-            r for n, s in sorted(peer_needs.items()) if (r := _requirement(n, s)) is not None
+            r
+            for n, s in sorted(peer_needs.items())
+            if (r := _requirement(n, s, rewritten.get(n))) is not None
         ]
         dependencies[package] = tuple(reqs)
         peers[package] = tuple(peer_reqs)

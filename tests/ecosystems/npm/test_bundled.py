@@ -477,3 +477,34 @@ def test_any_package_json_gives_an_entry(first: dict[str, Any], second: dict[str
     for entry in contents.lock_entries(dev=True).values():
         assert "resolved" not in entry
         assert "integrity" not in entry
+
+
+# --- end to end: the resolver fetches the tarball and the lock carries the bundle ------------
+
+
+@pytest.mark.parametrize("case_id", ["odd", "weird"])
+def test_the_lock_holds_the_bundle_as_npm_writes_it(case_id: str, tmp_path: Path) -> None:
+    from polypac.ecosystems.npm.lock_writer import write_package_lock
+    from polypac.ecosystems.npm.registry import NpmRegistry
+    from polypac.ecosystems.npm.resolve import NpmTree, Target, resolve_package_json
+    from tests.ecosystems.npm._fake_registry import client, registry_server
+    from tests.net._server import Reply
+
+    case = CASE[case_id]
+    name = case["manifest"]["name"]
+    npm_lock = _lock(case)
+    tarball_path = f"/{name}/-/{name}-1.0.0.tgz"
+    with registry_server({}, {tarball_path: [Reply(200, _tarball(case))]}) as fake:
+        manifest = json.loads(json.dumps(case["manifest"]))
+        manifest["dist"]["tarball"] = fake.url(tarball_path)
+        document = {"name": name, "dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": manifest}}
+        fake.scripts[f"/{name}"] = [Reply(200, json.dumps(document).encode())]
+        project = {"name": f"made-{name}", "version": "1.0.0", "dependencies": {name: "1"}}
+        with client(tmp_path) as http, NpmRegistry(http, registry=fake.base_url) as registry:
+            tree = resolve_package_json(project, registry, target=Target("linux", "x64", "20.0.0"))
+        asked = sorted(path for path, _ in fake.requests)
+    assert isinstance(tree, NpmTree), str(tree)
+    assert asked == sorted(case["requests"])  # nothing bundled was asked of the registry
+    ours = json.loads(write_package_lock(tree))["packages"]
+    ours[f"node_modules/{name}"]["resolved"] = npm_lock[f"node_modules/{name}"]["resolved"]
+    assert ours == npm_lock

@@ -166,6 +166,7 @@ def lock_document(tree: NpmTree, *, omit_resolved: bool = False) -> dict[str, An
     packages: dict[str, Any] = {"": _root_entry(tree.manifest)}
     for placed in tree.packages:
         packages[placed.location] = _entry(placed, omit_resolved=omit_resolved)
+    packages.update((location, dict(entry)) for location, entry in tree.bundled.items())
     document["packages"] = packages
     return document
 

@@ -182,13 +182,17 @@ class NpmTree:
 
     ``unsupported`` names the required copies whose ``os``/``cpu`` do not fit the target
     (npm would refuse to install them); ``dropped`` the optional dependencies that could
-    not be resolved and were left out, as npm leaves them out.
+    not be resolved and were left out, as npm leaves them out; ``bundled`` the lock
+    entries, by location, of what the tarballs of packages with bundled dependencies hold
+    (npm reads those tarballs, and resolves none of it from the registry; see
+    :mod:`polypac.ecosystems.npm.bundled`).
     """
 
     manifest: Mapping[str, Any]
     packages: tuple[PlacedPackage, ...]
     unsupported: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    bundled: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def at(self, location: str) -> PlacedPackage | None:
         """The copy at ``location`` (``node_modules/a/node_modules/b``), if any."""
@@ -1075,7 +1079,35 @@ class _Builder:
                 )
             )
         placed.sort(key=lambda p: p.location)
-        return NpmTree(self.root_manifest, tuple(placed), tuple(unsupported), tuple(self.dropped))
+        return NpmTree(
+            self.root_manifest,
+            tuple(placed),
+            tuple(unsupported),
+            tuple(self.dropped),
+            self.bundles(placed),
+        )
+
+    def bundles(self, placed: list[PlacedPackage]) -> dict[str, Mapping[str, Any]]:
+        """The lock entries of what the placed packages with bundled dependencies carry in
+        their tarballs, read as npm reads them when it builds a complete tree."""
+        from polypac.ecosystems.npm.bundled import cracks_open, read_bundle
+
+        entries: dict[str, Mapping[str, Any]] = {}
+        taken = {p.location for p in placed}
+        for package in placed:
+            if not cracks_open(package.manifest):
+                continue
+            contents = read_bundle(
+                self.registry.tarball(package.manifest), package.manifest, package.location
+            )
+            found = contents.lock_entries(
+                dev=package.dev,
+                optional=package.optional,
+                dev_optional=package.dev_optional,
+                peer=package.peer,
+            )
+            entries.update((k, v) for k, v in found.items() if k not in taken)
+        return entries
 
 
 def _peer_clash(

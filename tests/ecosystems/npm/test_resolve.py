@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ from tests.ecosystems.npm._fake_registry import (
     recorded_packuments,
     registry_server,
 )
+from tests.net._server import Reply
 
 LINUX = Target("linux", "x64", "20.20.2")
 NPM_LOCK = json.loads((RECORDED / "npm-package-lock.json").read_text(encoding="utf-8"))
@@ -330,18 +335,37 @@ def test_dev_and_dev_optional_flags(tmp_path: Path) -> None:
     }
 
 
-def test_bundled_dependencies_are_not_fetched(tmp_path: Path) -> None:
-    documents = {
-        "b": packument(
-            "b", {"1.0.0": {"dependencies": {"inner": "1"}, "bundleDependencies": ["inner"]}}
-        )
-    }
-    with registry_server(documents) as fake, client(tmp_path) as http:
-        with NpmRegistry(http, registry=fake.base_url) as registry:
+def test_bundled_dependencies_come_from_the_tarball(tmp_path: Path) -> None:
+    inner = json.dumps({"name": "inner", "version": "1.2.0"}).encode()
+    outer = json.dumps({"name": "b", "version": "1.0.0"}).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for path, data in (
+            ("package/package.json", outer),
+            ("package/node_modules/inner/package.json", inner),
+        ):
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    tarball = buffer.getvalue()
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(tarball).digest()).decode()
+    with registry_server({}, {"/b/-/b-1.0.0.tgz": [Reply(200, tarball)]}) as fake:
+        fields = {"dependencies": {"inner": "1"}, "bundleDependencies": ["inner"]}
+        document = packument("b", {"1.0.0": fields})
+        document["versions"]["1.0.0"]["dist"] = {
+            "tarball": fake.url("/b/-/b-1.0.0.tgz"),
+            "integrity": integrity,
+        }
+        fake.scripts[path_of("b")] = [Reply(200, json.dumps(document).encode())]
+        with client(tmp_path) as http, NpmRegistry(http, registry=fake.base_url) as registry:
             tree = resolve_package_json(_app(dependencies={"b": "1"}), registry, target=LINUX)
-        assert fake.count(path_of("inner")) == 0  # not even looking ahead
+        assert fake.count(path_of("inner")) == 0  # not resolved, not even looking ahead
+        assert fake.count("/b/-/b-1.0.0.tgz") == 1
     assert isinstance(tree, NpmTree)
     assert [p.location for p in tree.packages] == ["node_modules/b"]
+    assert dict(tree.bundled) == {
+        "node_modules/b/node_modules/inner": {"version": "1.2.0", "inBundle": True}
+    }
 
 
 def test_looking_ahead_changes_no_answer(recorded_tree: NpmTree, tmp_path: Path) -> None:

@@ -49,7 +49,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from polypac.ecosystems.npm.registry import NpmManifest, RegistryError
+from polypac.ecosystems.npm.lock_writer import MANIFEST_KEYS
+from polypac.ecosystems.npm.registry import (
+    NpmManifest,
+    RegistryError,
+    normalize_bundle_dependencies,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -61,29 +66,6 @@ __all__ = [
     "cracks_open",
     "read_bundle",
 ]
-
-# The package keys arborist copies into a lock entry (Shrinkwrap's pkgMetaKeys), in order.
-_PACKAGE_META_KEYS = (
-    "version",
-    "dependencies",
-    "peerDependencies",
-    "peerDependenciesMeta",
-    "optionalDependencies",
-    "bundleDependencies",
-    "acceptDependencies",
-    "funding",
-    "engines",
-    "os",
-    "cpu",
-    "libc",
-    "_integrity",
-    "license",
-    "_hasShrinkwrap",
-    "hasInstallScript",
-    "bin",
-    "deprecated",
-    "workspaces",
-)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 16
@@ -459,21 +441,7 @@ def _normalize(document: Mapping[str, Any], files: Callable[[], Iterable[str]]) 
     """``@npmcli/package-json`` ``normalize`` steps, as ``loadActual`` runs them; ``files``
     gives the package's own paths (for ``directories.bin``)."""
     data = {k: v for k, v in document.items() if not k.startswith("_")}
-    if "bundledDependencies" in data:
-        if "bundleDependencies" not in data:
-            data["bundleDependencies"] = data["bundledDependencies"]
-        del data["bundledDependencies"]
-    if "bundleDependencies" in data:
-        bundled = data["bundleDependencies"]
-        if bundled is False:
-            data["bundleDependencies"] = []
-        elif bundled is True:
-            deps = data.get("dependencies")
-            data["bundleDependencies"] = list(deps) if isinstance(deps, dict) else []
-        elif isinstance(bundled, dict):
-            data["bundleDependencies"] = list(bundled)
-        elif not isinstance(bundled, list):
-            del data["bundleDependencies"]
+    normalize_bundle_dependencies(data)
     dependencies, optional = data.get("dependencies"), data.get("optionalDependencies")
     if (
         _truthy(dependencies)
@@ -830,7 +798,7 @@ class _Tree:
         """The public record of ``node``: its manifest and lock entry."""
         data = node.package
         entry: dict[str, Any] = {}
-        for key in _PACKAGE_META_KEYS:
+        for key in MANIFEST_KEYS:
             value = _meta_field(data, key)
             if value is not None:
                 entry[key.lstrip("_")] = value

@@ -26,7 +26,13 @@ from typing import Any
 
 from polypac.ecosystems.npm.resolve import NpmTree, PlacedPackage
 
-__all__ = ["LOCK_KEY_ORDER", "collation_key", "lock_document", "write_package_lock"]
+__all__ = [
+    "LOCK_KEY_ORDER",
+    "MANIFEST_KEYS",
+    "collation_key",
+    "lock_document",
+    "write_package_lock",
+]
 
 LOCK_KEY_ORDER = (
     "name",
@@ -40,7 +46,7 @@ LOCK_KEY_ORDER = (
 )
 """The keys npm puts first, at every level of the lock, in this order."""
 
-_MANIFEST_KEYS = (
+MANIFEST_KEYS = (
     "version",
     "dependencies",
     "peerDependencies",
@@ -61,6 +67,8 @@ _MANIFEST_KEYS = (
     "deprecated",
     "workspaces",
 )
+"""The keys of a package.json that arborist copies into its lock entry (Shrinkwrap's
+``pkgMetaKeys``), in that order."""
 
 # ICU's root collation puts these before digits and letters, in this order
 _PUNCTUATION = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
@@ -110,7 +118,7 @@ def _entry(placed: PlacedPackage, *, omit_resolved: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     raw = dict(manifest.raw)
     raw["version"] = manifest.version
-    for key in _MANIFEST_KEYS:
+    for key in MANIFEST_KEYS:
         value = _meta_field(raw, key)
         if value is not None:
             entry[key.lstrip("_")] = value
@@ -139,7 +147,7 @@ def _entry(placed: PlacedPackage, *, omit_resolved: bool) -> dict[str, Any]:
 
 def _root_entry(manifest: Mapping[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {}
-    for key in _MANIFEST_KEYS:
+    for key in MANIFEST_KEYS:
         value = _meta_field(manifest, key)
         if value is not None:
             entry[key.lstrip("_")] = value

@@ -46,6 +46,7 @@ __all__ = [
     "Packument",
     "PackumentUnavailable",
     "RegistryError",
+    "normalize_bundle_dependencies",
     "normalize_manifest",
     "packument_path",
     "parse_packument",
@@ -173,20 +174,7 @@ def normalize_manifest(raw: Mapping[str, Any], name: str) -> dict[str, Any]:
     {'bin': {'tool': 'cli.js'}, 'funding': {'url': 'https://f.test'}}
     """
     data = dict(raw)
-    if "bundledDependencies" in data:
-        if "bundleDependencies" not in data:
-            data["bundleDependencies"] = data["bundledDependencies"]
-        del data["bundledDependencies"]
-    if "bundleDependencies" in data:
-        bundled = data["bundleDependencies"]
-        if bundled is False:
-            data["bundleDependencies"] = []
-        elif bundled is True:
-            data["bundleDependencies"] = list(_strings(data.get("dependencies")))
-        elif isinstance(bundled, Mapping):
-            data["bundleDependencies"] = list(bundled)
-        elif not isinstance(bundled, list):
-            del data["bundleDependencies"]
+    normalize_bundle_dependencies(data)
     dependencies, optional = data.get("dependencies"), data.get("optionalDependencies")
     if isinstance(dependencies, Mapping) and isinstance(optional, Mapping):
         kept = {k: v for k, v in dependencies.items() if k not in optional}
@@ -203,6 +191,29 @@ def normalize_manifest(raw: Mapping[str, Any], name: str) -> dict[str, Any]:
         else:
             data["bin"] = bin_map
     return data
+
+
+def normalize_bundle_dependencies(data: dict[str, Any]) -> None:
+    """npm's normalization of ``bundleDependencies`` in place: ``bundledDependencies``
+    renamed, ``true`` made the names of ``dependencies``, ``false`` none, an object its
+    keys, anything else dropped."""
+    if "bundledDependencies" in data:
+        if "bundleDependencies" not in data:
+            data["bundleDependencies"] = data["bundledDependencies"]
+        del data["bundledDependencies"]
+    if "bundleDependencies" in data:
+        bundled = data["bundleDependencies"]
+        if bundled is False:
+            data["bundleDependencies"] = []
+        elif bundled is True:
+            dependencies = data.get("dependencies")
+            data["bundleDependencies"] = (
+                list(dependencies) if isinstance(dependencies, Mapping) else []
+            )
+        elif isinstance(bundled, Mapping):
+            data["bundleDependencies"] = list(bundled)
+        elif not isinstance(bundled, list):
+            del data["bundleDependencies"]
 
 
 def _normalize_bin(value: object, name: str) -> dict[str, str] | None:

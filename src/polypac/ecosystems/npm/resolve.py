@@ -29,9 +29,10 @@ A peer that cannot be met where its dependent sits is an error (npm's ``ERESOLVE
 it is optional. Optional dependencies whose ``os``/``cpu`` do not fit the :class:`Target`
 stay in the tree (npm writes them to the lock with their ``os``/``cpu``) and are merely not
 required; a required one is listed in :attr:`NpmTree.unsupported`. Bundled dependencies come
-inside their dependent's tarball and are not fetched. Only registry specs (ranges and
-dist-tags) are resolved: ``git``, ``file:``, URL and ``npm:`` alias specs are a
-:class:`NpmFailure`.
+inside their dependent's tarball: none is resolved from the registry, and the tarball is
+read, as npm reads it, for the lock entries of what it holds (:attr:`NpmTree.bundled`).
+Registry specs (ranges, dist-tags, ``npm:`` aliases of them) are resolved; ``git``,
+``file:`` and URL specs are an :class:`NpmFailure`.
 
 **Overrides.** The root's ``overrides`` field is read as arborist's ``OverrideSet``: each
 copy carries the set of rules of the edge that brought it in (the more specific one when

@@ -601,3 +601,18 @@ def test_any_overrides_give_a_sound_tree_or_a_failure(
         assert result.message
     else:  # every overridden edge is met by its override (or by its original, outside the rule)
         assert check_tree(result) == []
+
+
+def test_override_sets_that_keep_changing_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polypac.ecosystems.npm.resolve as module
+
+    monkeypatch.setattr(module, "_SPREAD_LIMIT", 0)
+    manifest = {"dependencies": {"a": "1"}, "overrides": {"a": {"foo": "1.0.0"}}}
+    failure = _resolve(tmp_path, CHAIN, manifest)
+    assert isinstance(failure, NpmFailure)
+    assert failure.reason == (
+        "the override sets kept changing after 0 steps along the dependency graph (a cycle "
+        "that passes rules round)"
+    )

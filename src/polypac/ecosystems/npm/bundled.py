@@ -643,27 +643,36 @@ class _Node:
         self.bundle_list: list[Any] | None = None
         self.in_bundle = False
         self.reached = False
+        # lookups memoized once the tree is built (children never change after): a bundle
+        # of N packages each naming N absent dependencies would otherwise cost N^3
+        self._folded: dict[str, _Node] | None = None
+        self._resolved: dict[str, _Node | None] = {}
 
     def child(self, name: str) -> _Node | None:
-        """The child of that name; arborist's children map ignores case."""
+        """The child of that name; arborist's children map ignores case (the first, in
+        name order, of those that differ in case only)."""
         found = self.children.get(name)
         if found is not None:
             return found
-        folded = name.lower()
-        for key, node in sorted(self.children.items()):
-            if key.lower() == folded:
-                return node
-        return None
+        if self._folded is None:
+            self._folded = {}
+            for key, node in sorted(self.children.items()):
+                self._folded.setdefault(key.lower(), node)
+        return self._folded.get(name.lower())
 
     def resolve(self, name: str) -> _Node | None:
         """The copy ``name`` resolves to, looked up to the bundler's ``node_modules``."""
+        if name in self._resolved:
+            return self._resolved[name]
+        answer: _Node | None = None
         node: _Node | None = self
         while node is not None:
-            found = node.child(name)
-            if found is not None:
-                return found
+            answer = node.child(name)
+            if answer is not None:
+                break
             node = node.parent
-        return None
+        self._resolved[name] = answer
+        return answer
 
 
 class _Tree:

@@ -700,6 +700,7 @@ class _Builder:
             return replace(edge, rules=rule)
         value = rule.value
         if value.startswith("$"):
+            # npm 11 reads the root's own specs, then (edge.js) falls back to the package's
             found = _reference(value[1:], self.root_manifest, *([owner] if owner else []))
             if found is None:
                 label = f"{owner.name}@{owner.version}" if owner else "the root project"
@@ -731,7 +732,7 @@ class _Builder:
     def direct_overrides(self) -> NpmFailure | None:
         """npm's EOVERRIDE: an override may not change a spec of the root project."""
         for edge in self.edges(self.root):
-            if edge.original and edge.spec != edge.original and not edge.spec.startswith("$"):
+            if edge.original and edge.spec != edge.original:
                 key = edge.rules.key if edge.rules is not None else edge.name
                 return NpmFailure(
                     edge.name,
@@ -766,7 +767,18 @@ class _Builder:
         """Each copy takes the more specific of its set and an incoming edge's; a change
         goes on along its own edges (arborist's ``updateOverridesEdgeInAdded``)."""
         queue = deque(pending)
-        while queue and self.spread_left > 0:
+        while queue:
+            if self.spread_left <= 0:
+                raise _OverrideProblem(
+                    NpmFailure(
+                        "",
+                        "",
+                        "package.json",
+                        f"the override sets kept changing after {_SPREAD_LIMIT} steps along "
+                        "the dependency graph (a cycle that passes rules round)",
+                        hint="simplify the nested overrides of the packages in the cycle",
+                    )
+                )
             node, incoming = queue.popleft()
             current = node.overrides
             if incoming is None or current is incoming:
@@ -1091,12 +1103,14 @@ class _Builder:
     def bundles(self, placed: list[PlacedPackage]) -> dict[str, Mapping[str, Any]]:
         """The lock entries of what the placed packages with bundled dependencies carry in
         their tarballs, read as npm reads them when it builds a complete tree."""
-        from polypac.ecosystems.npm.bundled import cracks_open, read_bundle
+        from polypac.ecosystems.npm.bundled import read_bundle
 
         entries: dict[str, Mapping[str, Any]] = {}
         taken = {p.location for p in placed}
         for package in placed:
-            if not cracks_open(package.manifest):
+            # a shrinkwrapped package (npm also opens its tarball) is not read yet: the
+            # lock would need the shrinkwrap's packages, which polypac does not copy
+            if not package.manifest.bundle_dependencies:
                 continue
             contents = read_bundle(
                 self.registry.tarball(package.manifest), package.manifest, package.location

@@ -535,3 +535,16 @@ def test_a_body_damaged_on_disk_is_rewritten(client: HttpClient) -> None:
     entry = client.cache.lookup(fake.url("/d"), None)
     assert entry is not None
     assert entry.content == b"intact"
+
+
+def test_a_cached_body_with_the_digest_asked_is_the_answer(client: HttpClient) -> None:
+    body = b"an sdist"
+    digest = "sha256=" + hashlib.sha256(body).hexdigest()
+    with serve({"/f": [ok(body), ok(b"changed")]}) as fake:  # no validators, no max-age
+        first = client.get(fake.url("/f"), digest=digest)
+        again = client.get(fake.url("/f"), digest=digest)
+        assert fake.count("/f") == 1
+        other = client.get(fake.url("/f"))  # without a digest: asked again, as before
+        assert fake.count("/f") == 2
+    assert (first.from_cache, again.from_cache, again.content) == (False, True, body)
+    assert other.content == b"changed"

@@ -38,7 +38,13 @@ import httpx
 
 from polypac import __version__
 from polypac.net._digest import verify_digest
-from polypac.net._errors import ConnectionFailed, HttpStatusError, NetError, NotCached
+from polypac.net._errors import (
+    ConnectionFailed,
+    DigestMismatch,
+    HttpStatusError,
+    NetError,
+    NotCached,
+)
 from polypac.net.cache import CacheEntry, HttpCache, default_cache_dir, new_entry
 
 __all__ = ["HttpClient", "HttpResponse"]
@@ -134,12 +140,15 @@ class HttpClient:
 
         ``headers`` are sent as well (they are not part of the cache key). With ``digest``
         (``sha256:HEX``, ``sha256=HEX`` or SRI), the content is checked against it and a
-        mismatch raises :class:`DigestMismatch`. Every failure is a :class:`NetError`.
+        mismatch raises :class:`DigestMismatch`; a cached body that has that digest is the
+        answer, with no request (content named by its hash does not change, whatever the
+        server says of freshness). Every failure is a :class:`NetError`.
         """
         if urllib.parse.urlsplit(url).scheme.lower() == "file":
             response = _read_file_url(url)
         else:
-            response = self._get_http(url, headers or {}, accept)
+            kept = self._kept(url, accept, digest) if digest is not None else None
+            response = kept if kept is not None else self._get_http(url, headers or {}, accept)
         if digest is not None:
             verify_digest(response.content, digest, url=url)
         return response
@@ -217,6 +226,17 @@ class HttpClient:
             return dict(zip(unique, pool.map(fetch, unique), strict=True))
 
     # the HTTP path
+
+    def _kept(self, url: str, accept: str | None, digest: str) -> HttpResponse | None:
+        """The cached answer for ``url`` when its body has ``digest``, else ``None``."""
+        entry = self.cache.lookup(url, accept)
+        if entry is None:
+            return None
+        try:
+            verify_digest(entry.content, digest, url=url)
+        except DigestMismatch:
+            return None
+        return _from_entry(entry)
 
     def _get_http(self, url: str, headers: Mapping[str, str], accept: str | None) -> HttpResponse:
         if self.offline:

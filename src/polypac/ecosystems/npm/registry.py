@@ -48,10 +48,12 @@ __all__ = [
     "RegistryError",
     "normalize_bundle_dependencies",
     "normalize_manifest",
+    "npm_alias",
     "packument_path",
     "parse_packument",
     "parse_time",
     "read_packument",
+    "unsupported_spec",
 ]
 
 ABBREVIATED = "application/vnd.npm.install-v1+json"
@@ -448,17 +450,41 @@ def _packument(
 _Fetched = Packument | PackumentUnavailable | RegistryError
 
 
+def npm_alias(spec: str) -> tuple[str, str] | None:
+    """``npm:name@range`` as ``(name, range)``; ``None`` for any other spec.
+
+    >>> npm_alias("npm:@scope/real@^2")
+    ('@scope/real', '^2')
+    """
+    text = spec.strip()
+    if not text.startswith("npm:"):
+        return None
+    target = text[4:]
+    at = target.find("@", 1)
+    if at < 0:
+        return target, "*"
+    return target[:at], target[at + 1 :].strip() or "*"
+
+
+def unsupported_spec(spec: str) -> bool:
+    """Whether ``spec`` is one no packument serves: git, ``file:``, ``link:``, a URL, a
+    GitHub shorthand (an ``npm:`` alias of a range or tag is served)."""
+    text = spec.strip()
+    alias = npm_alias(text)
+    if alias is not None:
+        return unsupported_spec(alias[1])
+    prefixes = ("git", "file:", "http:", "https:", "link:", "workspace:", "github:")
+    if text.startswith(prefixes):
+        return True
+    return "/" in text and not text.startswith(("<", ">", "=", "~", "^"))
+
+
 def _registry_target(name: str, spec: str) -> tuple[str, str] | None:
     """The registry name and range behind a dependency ``spec`` (``npm:`` aliases
-    followed); ``None`` for a git, file, link or URL spec, which no packument serves."""
-    text = spec.strip()
-    if text.startswith("npm:"):
-        target = text[4:]
-        at = target.find("@", 1)
-        return (target, "*") if at < 0 else (target[:at], target[at + 1 :].strip() or "*")
-    if ":" in text or ("/" in text and not text.startswith(("<", ">", "=", "~", "^"))):
+    followed); ``None`` for a spec no packument serves."""
+    if unsupported_spec(spec):
         return None
-    return name, text or "*"
+    return npm_alias(spec) or (name, spec.strip() or "*")
 
 
 def _engine_ok(manifest: NpmManifest, node_version: SemVer | None) -> bool:

@@ -66,6 +66,8 @@ from polypac.ecosystems.npm.registry import (
     NpmRegistry,
     PackumentUnavailable,
     normalize_manifest,
+    npm_alias,
+    unsupported_spec,
 )
 from polypac.errors import InvalidRange, InvalidVersion
 from polypac.version.npm import SCHEME, parse_version, satisfies
@@ -252,26 +254,14 @@ class _Edge:
     @property
     def package(self) -> str:
         """The registry name: the alias's target for ``npm:name@range``."""
-        alias = _alias(self.spec)
+        alias = npm_alias(self.spec)
         return alias[0] if alias else self.name
 
     @property
     def range(self) -> str:
         """The range (or dist-tag) asked of :attr:`package`."""
-        alias = _alias(self.spec)
+        alias = npm_alias(self.spec)
         return alias[1] if alias else (self.spec.strip() or "*")
-
-
-def _alias(spec: str) -> tuple[str, str] | None:
-    """``npm:name@range`` as ``(name, range)``; ``None`` for any other spec."""
-    text = spec.strip()
-    if not text.startswith("npm:"):
-        return None
-    target = text[4:]
-    at = target.find("@", 1)
-    if at < 0:
-        return target, "*"
-    return target[:at], target[at + 1 :].strip() or "*"
 
 
 # --- overrides ------------------------------------------------------------------------------
@@ -336,9 +326,9 @@ class _Overrides:
                 continue
             if rule.rule_range == "*":
                 return rule
-            alias = _alias(spec)
+            alias = npm_alias(spec)
             text = (alias[1] if alias else spec).strip() or "*"
-            if _unsupported_spec(text):
+            if unsupported_spec(text):
                 return rule
             asked = _npm_range(text)
             if asked is None:  # a dist-tag: npm cannot compare, and takes the rule
@@ -473,12 +463,12 @@ def _bad_value(value: str) -> str | None:
     text = value.strip()
     if text.startswith("$"):
         return None if _NAME.fullmatch(text[1:]) else "names no dependency after its $"
-    alias = _alias(text)
+    alias = npm_alias(text)
     if alias is not None:
         if not _NAME.fullmatch(alias[0]):
             return "does not name a package after npm:"
         text = alias[1]
-    if not text or _unsupported_spec(text) or _npm_range(text) is not None:
+    if not text or unsupported_spec(text) or _npm_range(text) is not None:
         return None
     return None if _TAG.fullmatch(text) else "is neither a version range nor a dist-tag"
 
@@ -824,7 +814,7 @@ class _Builder:
         return None
 
     def pick(self, node: _Node, edge: _Edge) -> NpmManifest | NpmFailure:
-        if _unsupported_spec(edge.spec):
+        if unsupported_spec(edge.spec):
             return NpmFailure(
                 edge.name,
                 edge.spec,
@@ -950,7 +940,7 @@ class _Builder:
         """npm places a package with its peers as one set: a sibling the peer rejects is
         no conflict when the version picked for the peer satisfies everyone the sibling
         serves (the peer then replaces it, see :meth:`can_place`)."""
-        if sibling.manifest is None or _unsupported_spec(peer.spec):
+        if sibling.manifest is None or unsupported_spec(peer.spec):
             return False
         picked = self.registry.pick(peer.package, peer.range, node_version=self.target.node_version)
         if not isinstance(picked, NpmManifest) or not _fits(picked, peer):
@@ -1151,17 +1141,6 @@ def _peer_clash(
         if replaceable is None or not replaceable(edge, sibling):
             return name, edge.spec, sibling
     return None
-
-
-def _unsupported_spec(spec: str) -> bool:
-    text = spec.strip()
-    alias = _alias(text)
-    if alias is not None:
-        return _unsupported_spec(alias[1])
-    prefixes = ("git", "file:", "http:", "https:", "link:", "workspace:", "github:")
-    if text.startswith(prefixes):
-        return True
-    return "/" in text and not text.startswith(("<", ">", "=", "~", "^"))
 
 
 def _no_match(node: _Node, edge: _Edge, picked: NoMatchingVersion) -> NpmFailure:

@@ -69,6 +69,7 @@ __all__ = [
     "IndexPageError",
     "ProjectPage",
     "SimpleIndex",
+    "named_mismatch",
 ]
 
 ACCEPT = (
@@ -450,15 +451,20 @@ def _verify(content: bytes, digest: str, file: DistributionFile, url: str, what:
     try:
         verify_digest(content, digest, url=url)
     except DigestMismatch as error:
-        raise DigestMismatch(
-            url,
-            error.expected,
-            error.actual,
-            problem=(
-                f"the {what} of {file.filename} ({file.project} {file.version}) does not"
-                f" match its published hash: expected {error.expected}, got {error.actual}"
-            ),
-        ) from error
+        raise named_mismatch(error, file, what) from error
+
+
+def named_mismatch(error: DigestMismatch, file: DistributionFile, what: str) -> DigestMismatch:
+    """``error`` said of ``what`` (the sdist, the wheel, the metadata) of ``file``."""
+    return DigestMismatch(
+        error.url,
+        error.expected,
+        error.actual,
+        problem=(
+            f"the {what} of {file.filename} ({file.project} {file.version}) does not"
+            f" match its published hash: expected {error.expected}, got {error.actual}"
+        ),
+    )
 
 
 def parse_core_metadata(content: bytes, project: str, url: str) -> CoreMetadata:

@@ -76,10 +76,10 @@ from polypac.ecosystems.python.index import (
     CoreMetadata,
     DistributionFile,
     IndexPageError,
-    _verify,
+    named_mismatch,
     parse_core_metadata,
 )
-from polypac.net import HttpClient, NotCached
+from polypac.net import DigestMismatch, HttpClient, NotCached
 
 __all__ = [
     "DEFAULT_BUILD_TIMEOUT",
@@ -177,12 +177,12 @@ def sdist_pyproject(client: HttpClient, file: DistributionFile) -> bytes | None:
 
 
 def _download(client: HttpClient, file: DistributionFile) -> bytes:
-    """The sdist's bytes, checked against the hash its index published."""
-    content = client.get(file.url).content
-    digest = file.digest()
-    if digest is not None:
-        _verify(content, digest, file, file.url, "sdist")
-    return content
+    """The sdist's bytes, checked against the hash its index published (a copy in the
+    HTTP cache with that hash answers without a request)."""
+    try:
+        return client.get(file.url, digest=file.digest()).content
+    except DigestMismatch as error:
+        raise named_mismatch(error, file, "sdist") from error
 
 
 def read_sdist_metadata(
